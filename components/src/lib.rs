@@ -1,0 +1,22 @@
+//! # cortecs-components — the cortecs model library
+//!
+//! Compartments (ECS components holding one value per unit), cell kernels (pure functions over
+//! slices), synapses, input encoders and current sources. This crate knows nothing of configs,
+//! files or the command line: the `cortecs` crate builds models out of these pieces.
+//!
+//! Units everywhere: time in milliseconds, voltage in mV where the reference library uses mV,
+//! rates in Hz.
+
+pub mod chunk;
+pub mod clock;
+pub mod compartment;
+pub mod currents;
+pub mod input_encoders;
+pub mod neurons;
+pub mod real;
+pub mod rng;
+pub mod synapses;
+
+pub use clock::Clock;
+pub use compartment::Compartment;
+pub use real::Real;

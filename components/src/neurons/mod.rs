@@ -1,0 +1,3 @@
+//! Neuron models.
+
+pub mod spiking;

@@ -1,0 +1,7 @@
+//! Synapses and the Gather phase that sums their outputs into their targets' currents.
+
+pub mod dense;
+pub mod gather;
+
+pub use dense::{DenseSynapse, Weights};
+pub use gather::{Afferents, Post, Pre};

@@ -1,0 +1,171 @@
+//! The `cortecs` command line: run, check and inspect models.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cortecs::{Error, Model};
+
+/// Spiking neural networks on an entity-component-system.
+#[derive(Parser)]
+#[command(name = "cortecs", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a model and write its probes as .npy files.
+    Run {
+        /// The RON config.
+        config: Option<PathBuf>,
+        /// Directory for probes (`<entity>.<compartment>.npy`) and the resolved `model.ron`.
+        #[arg(long, default_value = "runs/out")]
+        out: PathBuf,
+        /// Steps to run (default: the config's `run.steps`).
+        #[arg(long)]
+        steps: Option<u64>,
+        /// Save the final state here (atomically) to resume later.
+        #[arg(long)]
+        save: Option<PathBuf>,
+        /// Resume from a saved state instead of building from a config.
+        #[arg(long)]
+        resume: Option<PathBuf>,
+        /// Threads for data-parallel kernels (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Validate a config and print the resolved model with every default filled in.
+    Check {
+        /// The RON config.
+        config: PathBuf,
+    },
+    /// Show what a saved model directory holds.
+    Inspect {
+        /// A directory written by `run --save` or `Model::save`.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{}", render(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn render(e: &Error) -> String {
+    match e {
+        Error::Config(c) => c.render(),
+        e => format!("error: {e}\n"),
+    }
+}
+
+fn dispatch(cmd: Command) -> Result<(), Error> {
+    match cmd {
+        Command::Run {
+            config,
+            out,
+            steps,
+            save,
+            resume,
+            threads,
+        } => {
+            let mut model = match (&resume, &config) {
+                (Some(dir), _) => Model::load(dir)?,
+                (None, Some(cfg)) => Model::from_config_file(cfg)?,
+                (None, None) => {
+                    return Err(Error::Build("give a config file or --resume DIR".into()));
+                }
+            };
+            if let Some(t) = threads {
+                model.set_threads(t)?;
+            }
+            let steps = steps.unwrap_or(model.config().run.steps);
+            run_with_progress(&mut model, steps)?;
+            let files = model.write_probes(&out)?;
+            println!(
+                "ran {steps} steps (t = {} ms); wrote {} files to {}",
+                model.clock().t(),
+                files.len(),
+                out.display()
+            );
+            if let Some(dir) = save {
+                model.save(&dir)?;
+                println!(
+                    "saved state at step {} to {}",
+                    model.clock().step,
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Check { config } => {
+            let model = Model::from_config_file(&config)?;
+            println!(
+                "// {}: OK — {} entities, {} probes",
+                config.display(),
+                model.entities().len(),
+                model.probes().count()
+            );
+            println!("{}", model.config().to_ron());
+            Ok(())
+        }
+        Command::Inspect { dir } => inspect(&dir),
+    }
+}
+
+fn run_with_progress(model: &mut Model, steps: u64) -> Result<(), Error> {
+    if !std::io::stdout().is_terminal() || steps < 1000 {
+        return model.run_steps(steps);
+    }
+    let start = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_length(steps);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps {per_sec} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let chunk = (steps / 200).max(1);
+    model.run_steps_with(steps, chunk, |done| {
+        // show the bar only for runs longer than about a second
+        if bar.is_hidden() && start.elapsed().as_secs_f64() > 0.5 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stdout());
+        }
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn inspect(dir: &Path) -> Result<(), Error> {
+    let model = Model::load(dir)?;
+    let c = model.clock();
+    println!(
+        "{}: saved at step {} (t = {} ms, dt = {} ms), seed {}",
+        dir.display(),
+        c.step,
+        c.t(),
+        c.dt,
+        model.config().seed
+    );
+    for e in model.entities() {
+        println!("{} ({}, {:?}, {} units)", e.name, e.kind, e.role, e.n_units);
+        for name in model.array_names(&e.name)? {
+            let a = model.array(&e.name, name)?;
+            let (lo, hi) = a
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                    (lo.min(f64::from(*x)), hi.max(f64::from(*x)))
+                });
+            println!("  {name:<10} {:?}  min {lo:.6}  max {hi:.6}", a.shape());
+        }
+    }
+    Ok(())
+}

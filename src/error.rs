@@ -1,0 +1,80 @@
+//! The library's error type.
+
+use thiserror::Error;
+
+use crate::config::ConfigError;
+use crate::persist::PersistError;
+
+/// Anything that can go wrong building, running, saving or loading a model.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A config (file or text) is invalid.
+    #[error(transparent)]
+    Config(#[from] Box<ConfigError>),
+    /// A saved model cannot be read or written.
+    #[error(transparent)]
+    Persist(#[from] PersistError),
+    /// No entity has this name.
+    #[error("no entity named `{name}`{}", suggest(.suggestion))]
+    UnknownEntity {
+        /// The name asked for.
+        name: String,
+        /// The nearest existing name.
+        suggestion: Option<String>,
+    },
+    /// The entity has no such compartment or array.
+    #[error("entity `{entity}` has no array `{array}`; it has: {}", .available.join(", "))]
+    UnknownArray {
+        /// The entity.
+        entity: String,
+        /// The array asked for.
+        array: String,
+        /// What it has.
+        available: Vec<String>,
+    },
+    /// No probe records this compartment.
+    #[error("no probe records `{entity}.{compartment}`; add it to `probes` in the config")]
+    NoProbe {
+        /// The entity.
+        entity: String,
+        /// The compartment.
+        compartment: String,
+    },
+    /// An array given to [`Model::set_array`](crate::Model::set_array) has the wrong shape.
+    #[error("entity `{entity}`, array `{array}`: expected shape {expected:?}, found {found:?}")]
+    Shape {
+        /// The entity.
+        entity: String,
+        /// The array.
+        array: String,
+        /// Expected shape.
+        expected: Vec<usize>,
+        /// Found shape.
+        found: Vec<usize>,
+    },
+    /// A model-level problem found while building (named entity, message).
+    #[error("{0}")]
+    Build(String),
+}
+
+/// `", did you mean `x`?"` or nothing.
+pub(crate) fn suggest(s: &Option<String>) -> String {
+    s.as_ref()
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+/// The name in `candidates` closest to `name`, if it is close enough to be a likely typo.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}

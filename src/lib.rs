@@ -1,0 +1,44 @@
+//! # cortecs — spiking neural networks on an entity-component-system
+//!
+//! A model is a bevy [`World`](bevy_ecs::world::World) in which every population, synapse
+//! bundle, current source and probe is one entity holding contiguous per-unit arrays
+//! (compartments), advanced by a phased [schedule](schedule) of systems. Models are composed
+//! from RON configs ([`config`]) or in Rust ([`ModelBuilder`]); every kind of entity resolves
+//! through the [`registry`], where users' own kinds are registered exactly like the built-ins.
+//!
+//! ```no_run
+//! use cortecs::prelude::*;
+//! # fn main() -> Result<(), cortecs::Error> {
+//! let mut model = Model::from_config_file("configs/lif_poisson.ron")?;
+//! model.run_steps(250)?;
+//! let v = model.probe("z1", "v")?; // steps × units
+//! model.save("runs/lif/saved")?;
+//! # Ok(()) }
+//! ```
+//!
+//! Units: time in ms, voltage in mV where the reference library uses mV, rates in Hz.
+
+pub use cortecs_components as components;
+pub use cortecs_components::Real;
+
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod persist;
+pub mod probe;
+pub mod registry;
+pub mod schedule;
+
+pub use error::Error;
+pub use model::{Model, ModelBuilder};
+pub use registry::{BuildCtx, Kind, KindError, Registry, Role};
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::components::Real;
+    pub use crate::components::compartment::*;
+    pub use crate::components::{Clock, Compartment};
+    pub use crate::registry::{BuildCtx, Kind, KindError, Registry, Role};
+    pub use crate::schedule::Phase;
+    pub use crate::{Error, Model, ModelBuilder};
+}

@@ -1,0 +1,290 @@
+//! Config → ECS world: the one path every model takes (files, strings, the Rust builder and
+//! `load` all come through here).
+
+use std::collections::HashMap;
+
+use bevy_ecs::prelude::*;
+use ron::value::RawValue;
+
+use super::{EntityInfo, Model, ProbeInfo};
+use crate::components::Clock;
+use crate::components::compartment::Current;
+use crate::components::synapses::Afferents;
+use crate::components::synapses::gather::gather_system;
+use crate::config::{ConfigError, ConfigErrorKind as K, EntitySpec, ModelConfig, Source};
+use crate::error::nearest;
+use crate::registry::{BuildCtx, Endpoint, KindError, Registry, Role};
+use crate::schedule::{Phase, StepSchedule};
+
+type Result<T> = std::result::Result<T, Box<ConfigError>>;
+
+/// Builds a model from a parsed config.
+pub(crate) fn build(
+    src: &Source,
+    doc: &ModelConfig<&RawValue>,
+    registry: &Registry,
+) -> Result<Model> {
+    if !(doc.dt.is_finite() && doc.dt > 0.0) {
+        let off = src.text.find("dt");
+        return Err(src.error_at(off, None, K::Dt(doc.dt)));
+    }
+    let mut world = World::new();
+    world.insert_resource(Clock {
+        step: doc.step,
+        dt: doc.dt,
+    });
+    let mut schedule = StepSchedule::new();
+    schedule.add(Phase::Gather, gather_system);
+    let mut model_entities: Vec<EntityInfo> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut resolved = doc.to_owned_config();
+    let mut systems_added: Vec<&'static str> = Vec::new();
+    let base_dir = doc.base_dir.clone().unwrap_or_else(|| src.base_dir.clone());
+
+    let sections: [(&'static str, Role, &Vec<EntitySpec<&RawValue>>); 3] = [
+        ("cells", Role::Cell, &doc.cells),
+        ("inputs", Role::Current, &doc.inputs),
+        ("synapses", Role::Synapse, &doc.synapses),
+    ];
+    for (section, role, specs) in sections {
+        for (idx, spec) in specs.iter().enumerate() {
+            let params = spec.params.get_ron();
+            let p_off = src.offset_of(params);
+            let name = spec.name.as_str();
+            let err = |off: Option<usize>, kind: K| src.error_at(off, Some(name), kind);
+            let name_off = src.find_quoted(name, p_off.unwrap_or(0));
+            if by_name.contains_key(name) {
+                return Err(err(name_off, K::DuplicateName(name.to_string())));
+            }
+            let entry = match registry.kind(&spec.kind).filter(|k| k.role == role) {
+                Some(e) => e.clone(),
+                None => {
+                    let available: Vec<String> = registry
+                        .kinds()
+                        .filter(|k| k.role == role)
+                        .map(|k| k.name.to_string())
+                        .collect();
+                    let suggestion = nearest(&spec.kind, available.iter().map(String::as_str));
+                    let off = src.find_quoted(&spec.kind, p_off.unwrap_or(0));
+                    return Err(err(
+                        off,
+                        K::UnknownKind {
+                            section,
+                            kind: spec.kind.clone(),
+                            available,
+                            suggestion,
+                        },
+                    ));
+                }
+            };
+            // Wiring.
+            let endpoint = |field: &'static str, target: &Option<String>| -> Result<Endpoint> {
+                let Some(t) = target else {
+                    return Err(err(name_off, K::MissingWiring(field)));
+                };
+                match by_name
+                    .get(t)
+                    .map(|i| &model_entities[*i])
+                    .filter(|e| e.role == Role::Cell)
+                {
+                    Some(e) => Ok(Endpoint {
+                        entity: e.entity,
+                        name: e.name.clone(),
+                        n_units: e.n_units,
+                    }),
+                    None => {
+                        let available: Vec<String> = model_entities
+                            .iter()
+                            .filter(|e| e.role == Role::Cell)
+                            .map(|e| e.name.clone())
+                            .collect();
+                        let suggestion = nearest(t, available.iter().map(String::as_str));
+                        let off = src.find_quoted(t, p_off.unwrap_or(0));
+                        Err(err(
+                            off,
+                            K::UnknownEntity {
+                                field,
+                                name: t.clone(),
+                                available,
+                                suggestion,
+                            },
+                        ))
+                    }
+                }
+            };
+            let (pre, post) = match role {
+                Role::Cell => (None, None),
+                Role::Current => (None, Some(endpoint("target", &spec.target)?)),
+                Role::Synapse => (
+                    Some(endpoint("pre", &spec.pre)?),
+                    Some(endpoint("post", &spec.post)?),
+                ),
+            };
+            if let Some(post) = &post
+                && world.get::<Current>(post.entity).is_none()
+            {
+                let kind = model_entities[by_name[&post.name]].kind.to_string();
+                let off = src.find_quoted(&post.name, p_off.unwrap_or(0));
+                return Err(err(
+                    off,
+                    K::NotDrivable {
+                        name: post.name.clone(),
+                        kind,
+                    },
+                ));
+            }
+            let entity = world.spawn(Name(name.to_string())).id();
+            let mut ctx = BuildCtx {
+                world: &mut world,
+                entity,
+                name,
+                seed: doc.seed,
+                dt: doc.dt,
+                pre: pre.clone(),
+                post: post.clone(),
+                base_dir: &base_dir,
+            };
+            let built = (entry.build)(params, &mut ctx).map_err(|e| {
+                let off = match &e {
+                    KindError::Parse { line, col, .. } => {
+                        let (l0, c0) = p_off.map_or((0, 0), |o| src.position(o));
+                        let (l, c) = if *line <= 1 {
+                            (l0, c0 + col.saturating_sub(1))
+                        } else {
+                            (l0 + line - 1, *col)
+                        };
+                        return src.error_at_pos(l, c, Some(name), K::Kind(e.clone()));
+                    }
+                    KindError::Invalid { field, .. } => src.find_field(params, field).or(p_off),
+                    KindError::Other(_) => p_off,
+                };
+                err(off, K::Kind(e))
+            })?;
+            crate::registry::builtin::wire(&mut ctx);
+            if let Some(post) = &post
+                && let Some(mut aff) = world.get_mut::<Afferents>(post.entity)
+            {
+                aff.0.push(entity);
+            }
+            if !systems_added.contains(&entry.name) {
+                (entry.add_systems)(&mut schedule);
+                systems_added.push(entry.name);
+            }
+            let list = match role {
+                Role::Cell => &mut resolved.cells,
+                Role::Current => &mut resolved.inputs,
+                Role::Synapse => &mut resolved.synapses,
+            };
+            list[idx].params =
+                RawValue::from_boxed_ron(built.resolved.into_boxed_str()).map_err(|e| {
+                    err(
+                        p_off,
+                        K::Kind(KindError::Other(format!(
+                            "resolved parameters are not valid RON: {e}"
+                        ))),
+                    )
+                })?;
+            by_name.insert(name.to_string(), model_entities.len());
+            model_entities.push(EntityInfo {
+                name: name.to_string(),
+                kind: entry.name,
+                role,
+                entity,
+                n_units: built.n_units,
+                compartments: entry.compartments,
+            });
+        }
+    }
+
+    let mut probes = Vec::new();
+    let probes_off = src.text.find("probes");
+    for spec in &doc.probes {
+        let t_off = src
+            .find_quoted(&spec.target, src.text.len())
+            .filter(|o| Some(*o) > probes_off)
+            .or(probes_off);
+        let Some(info) = by_name.get(&spec.target).map(|i| &model_entities[*i]) else {
+            let available: Vec<String> = model_entities.iter().map(|e| e.name.clone()).collect();
+            let suggestion = nearest(&spec.target, available.iter().map(String::as_str));
+            return Err(src.error_at(
+                t_off,
+                Some(&spec.target),
+                K::UnknownEntity {
+                    field: "target",
+                    name: spec.target.clone(),
+                    available,
+                    suggestion,
+                },
+            ));
+        };
+        let hooks = registry.array(&spec.compartment).and_then(|a| a.probe);
+        let hooks = match hooks.filter(|_| info.compartments.contains(&spec.compartment.as_str())) {
+            Some(h) => h,
+            None => {
+                let available: Vec<String> = info
+                    .compartments
+                    .iter()
+                    .filter(|c| registry.array(c).is_some_and(|a| a.probe.is_some()))
+                    .map(|c| c.to_string())
+                    .collect();
+                let suggestion = nearest(&spec.compartment, available.iter().map(String::as_str));
+                let c_off = t_off.and_then(|o| {
+                    src.text[o..]
+                        .find(&format!("\"{}\"", spec.compartment))
+                        .map(|i| i + o)
+                });
+                return Err(src.error_at(
+                    c_off.or(t_off),
+                    Some(&info.name),
+                    K::UnknownCompartment {
+                        target: info.name.clone(),
+                        kind: info.kind.to_string(),
+                        compartment: spec.compartment.clone(),
+                        available,
+                        suggestion,
+                    },
+                ));
+            }
+        };
+        let width = world
+            .get::<crate::components::compartment::Outputs>(info.entity)
+            .map(|o| o.0.len())
+            .filter(|_| spec.compartment == "outputs")
+            .unwrap_or(info.n_units);
+        let (start, end) = (spec.start.unwrap_or(0), spec.end.unwrap_or(width));
+        if start >= end || end > width {
+            return Err(src.error_at(
+                t_off,
+                Some(&info.name),
+                K::ProbeRange {
+                    target: info.name.clone(),
+                    start,
+                    end,
+                    n_units: width,
+                },
+            ));
+        }
+        let entity = (hooks.spawn)(&mut world, spec, info.entity, start, end);
+        (hooks.add_system)(&mut schedule);
+        probes.push(ProbeInfo {
+            spec: spec.clone(),
+            entity,
+            hooks,
+        });
+    }
+    resolved.step = 0;
+    resolved.base_dir = None;
+    Ok(Model::assemble(
+        world,
+        schedule,
+        model_entities,
+        probes,
+        resolved,
+        registry.clone(),
+        base_dir,
+    ))
+}
+
+/// The name of an entity, as a component (for debugging and user systems).
+#[derive(Component, Clone, Debug, PartialEq, Eq)]
+pub struct Name(pub String);

@@ -1,0 +1,325 @@
+//! The model: a bevy world, its step schedule, and the Rust API around them.
+
+mod build;
+mod builder;
+mod io;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use bevy_ecs::prelude::*;
+use ndarray::{Array2, ArrayD, ArrayViewD};
+
+pub use build::Name;
+pub use builder::ModelBuilder;
+
+use crate::components::{Clock, Real};
+use crate::config::{ModelConfig, Source};
+use crate::error::{Error, nearest};
+use crate::probe::ProbeSpec;
+use crate::registry::arrays::ProbeHooks;
+use crate::registry::{Registry, Role};
+use crate::schedule::StepSchedule;
+
+/// What the model knows about one of its entities.
+#[derive(Clone, Debug)]
+pub struct EntityInfo {
+    /// Unique name.
+    pub name: String,
+    /// Registered kind.
+    pub kind: &'static str,
+    /// Population, synapse or current source.
+    pub role: Role,
+    /// The ECS entity.
+    pub entity: Entity,
+    /// Units (for synapses: postsynaptic units).
+    pub n_units: usize,
+    /// Reference names of its compartments.
+    pub compartments: &'static [&'static str],
+}
+
+#[derive(Clone)]
+struct ProbeInfo {
+    spec: ProbeSpec,
+    entity: Entity,
+    hooks: ProbeHooks,
+}
+
+/// A built model, ready to run.
+pub struct Model {
+    world: World,
+    schedule: StepSchedule,
+    entities: Vec<EntityInfo>,
+    by_name: HashMap<String, usize>,
+    probes: Vec<ProbeInfo>,
+    config: ModelConfig,
+    registry: Registry,
+    base_dir: PathBuf,
+    pool: Option<rayon::ThreadPool>,
+}
+
+impl Model {
+    fn assemble(
+        world: World,
+        schedule: StepSchedule,
+        entities: Vec<EntityInfo>,
+        probes: Vec<ProbeInfo>,
+        config: ModelConfig,
+        registry: Registry,
+        base_dir: PathBuf,
+    ) -> Self {
+        let by_name = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), i))
+            .collect();
+        Self {
+            world,
+            schedule,
+            entities,
+            by_name,
+            probes,
+            config,
+            registry,
+            base_dir,
+            pool: None,
+        }
+    }
+
+    /// Builds the model a RON config file describes, with the built-in kinds.
+    pub fn from_config_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::from_config_file_with(path, &Registry::with_builtins())
+    }
+
+    /// Builds the model a RON config file describes, resolving kinds in `registry`.
+    pub fn from_config_file_with(
+        path: impl AsRef<Path>,
+        registry: &Registry,
+    ) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Source::new("", path).error_at(None, None, crate::config::ConfigErrorKind::Io(e))
+        })?;
+        Self::from_source(&Source::new(&text, path), registry)
+    }
+
+    /// Builds a model from RON text (`name` is used in messages; relative paths resolve
+    /// against the current directory).
+    pub fn from_config_str(text: &str, registry: &Registry) -> Result<Self, Error> {
+        let mut src = Source::new(text, "<string>");
+        src.base_dir = PathBuf::from(".");
+        Self::from_source(&src, registry)
+    }
+
+    /// Builds a model from a config source.
+    pub fn from_source(src: &Source, registry: &Registry) -> Result<Self, Error> {
+        let doc = src.parse()?;
+        let mut model = build::build(src, &doc, registry)?;
+        model
+            .schedule
+            .schedule_mut()
+            .initialize(&mut model.world)
+            .map_err(|e| {
+                Error::Build(format!(
+                    "the step schedule is invalid: {}",
+                    e.to_string(model.schedule.schedule_mut().graph(), &model.world)
+                ))
+            })?;
+        Ok(model)
+    }
+
+    /// Runs data-parallel kernels on a private pool of `threads` threads (default: rayon's
+    /// global pool). Results are bit-identical for any thread count.
+    pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Build(format!("cannot start {threads} threads: {e}")))?;
+        self.pool = Some(pool);
+        Ok(())
+    }
+
+    /// Advances the model by one step.
+    pub fn step(&mut self) {
+        self.run_steps_inner(1);
+    }
+
+    /// Advances the model by `n` steps.
+    pub fn run_steps(&mut self, n: u64) -> Result<(), Error> {
+        self.reserve_probes(n as usize);
+        self.run_steps_inner(n);
+        Ok(())
+    }
+
+    /// Advances by `n` steps, calling `progress(done)` every `every` steps.
+    pub fn run_steps_with(
+        &mut self,
+        n: u64,
+        every: u64,
+        mut progress: impl FnMut(u64),
+    ) -> Result<(), Error> {
+        self.reserve_probes(n as usize);
+        let every = every.max(1);
+        let mut done = 0;
+        while done < n {
+            let k = every.min(n - done);
+            self.run_steps_inner(k);
+            done += k;
+            progress(done);
+        }
+        Ok(())
+    }
+
+    fn reserve_probes(&mut self, n: usize) {
+        for p in &self.probes {
+            (p.hooks.reserve)(&mut self.world, p.entity, n);
+        }
+    }
+
+    fn run_steps_inner(&mut self, n: u64) {
+        let Self {
+            world,
+            schedule,
+            pool,
+            ..
+        } = self;
+        let mut go = || {
+            for _ in 0..n {
+                schedule.schedule_mut().run(world);
+                world.resource_mut::<Clock>().step += 1;
+            }
+        };
+        match pool {
+            Some(p) => p.install(go),
+            None => go(),
+        }
+    }
+
+    /// The clock (step count, dt).
+    pub fn clock(&self) -> Clock {
+        *self.world.resource::<Clock>()
+    }
+
+    /// What was recorded of `entity.compartment`, steps × units.
+    pub fn probe(&self, entity: &str, compartment: &str) -> Result<Array2<Real>, Error> {
+        self.info(entity)?;
+        let p = self
+            .probes
+            .iter()
+            .find(|p| p.spec.target == entity && p.spec.compartment == compartment)
+            .ok_or_else(|| Error::NoProbe {
+                entity: entity.into(),
+                compartment: compartment.into(),
+            })?;
+        (p.hooks.data)(&self.world, p.entity).ok_or_else(|| Error::NoProbe {
+            entity: entity.into(),
+            compartment: compartment.into(),
+        })
+    }
+
+    /// The probes of this model, as configured.
+    pub fn probes(&self) -> impl Iterator<Item = &ProbeSpec> {
+        self.probes.iter().map(|p| &p.spec)
+    }
+
+    /// The entity called `name`.
+    pub fn info(&self, name: &str) -> Result<&EntityInfo, Error> {
+        self.by_name
+            .get(name)
+            .map(|i| &self.entities[*i])
+            .ok_or_else(|| Error::UnknownEntity {
+                name: name.into(),
+                suggestion: nearest(name, self.entities.iter().map(|e| e.name.as_str())),
+            })
+    }
+
+    /// Every entity, in config order.
+    pub fn entities(&self) -> &[EntityInfo] {
+        &self.entities
+    }
+
+    /// Names of the persistent arrays `entity` has (its compartments, weights …).
+    pub fn array_names(&self, entity: &str) -> Result<Vec<&'static str>, Error> {
+        let e = self.info(entity)?.entity;
+        Ok(self
+            .registry
+            .arrays()
+            .filter(|a| (a.get)(&self.world, e).is_some())
+            .map(|a| a.name)
+            .collect())
+    }
+
+    /// A copy of array `name` (a compartment, `weights` …) of `entity`.
+    pub fn array(&self, entity: &str, name: &str) -> Result<ArrayD<Real>, Error> {
+        let e = self.info(entity)?.entity;
+        self.registry
+            .array(name)
+            .and_then(|a| (a.get)(&self.world, e))
+            .ok_or_else(|| self.unknown_array(entity, name))
+    }
+
+    /// Overwrites array `name` of `entity` (same shape; a compartment also accepts ngclearn's
+    /// `(1, n)`). This is the path `load` uses; tests and users set initial state with it.
+    pub fn set_array(
+        &mut self,
+        entity: &str,
+        name: &str,
+        values: ArrayViewD<Real>,
+    ) -> Result<(), Error> {
+        let e = self.info(entity)?.entity;
+        let set = self
+            .registry
+            .array(name)
+            .filter(|a| (a.get)(&self.world, e).is_some())
+            .map(|a| a.set);
+        let Some(set) = set else {
+            return Err(self.unknown_array(entity, name));
+        };
+        set(&mut self.world, e, values.view()).map_err(|expected| Error::Shape {
+            entity: entity.into(),
+            array: name.into(),
+            expected,
+            found: values.shape().to_vec(),
+        })
+    }
+
+    fn unknown_array(&self, entity: &str, name: &str) -> Error {
+        Error::UnknownArray {
+            entity: entity.into(),
+            array: name.into(),
+            available: self
+                .array_names(entity)
+                .unwrap_or_default()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+
+    /// The resolved config (every default filled in); `step` is the current step.
+    pub fn config(&self) -> ModelConfig {
+        let mut c = self.config.clone();
+        c.step = self.clock().step;
+        c
+    }
+
+    /// The ECS world (read).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The ECS world (write: user systems' resources, direct component access).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The step schedule (to add user systems).
+    pub fn schedule_mut(&mut self) -> &mut StepSchedule {
+        &mut self.schedule
+    }
+
+    /// The directory relative paths of this model resolve against.
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+}

@@ -1,0 +1,120 @@
+//! Probes: entities that record a compartment of another entity during a run.
+
+use std::marker::PhantomData;
+
+use bevy_ecs::prelude::*;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::components::compartment::Compartment;
+use crate::components::{Clock, Real};
+use crate::schedule::{Phase, StepSchedule};
+
+/// A probe as written in a config.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeSpec {
+    /// The entity to record.
+    pub target: String,
+    /// The compartment's reference name (`"v"`, `"s"` …).
+    pub compartment: String,
+    /// First unit recorded (inclusive).
+    #[serde(default)]
+    pub start: Option<usize>,
+    /// Last unit recorded (exclusive); `None` = to the end.
+    #[serde(default)]
+    pub end: Option<usize>,
+    /// Record after every `sample_every`-th step (1 = every step).
+    #[serde(default = "one")]
+    pub sample_every: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+impl ProbeSpec {
+    /// Records every unit of `target.compartment` after every step.
+    pub fn new(target: impl Into<String>, compartment: impl Into<String>) -> Self {
+        Self {
+            target: target.into(),
+            compartment: compartment.into(),
+            start: None,
+            end: None,
+            sample_every: 1,
+        }
+    }
+}
+
+/// The recording of compartment `C` of one entity: rows of `end − start` values, appended in
+/// the Record phase after every `every`-th step (after steps k with `(k + 1) % every == 0`).
+#[derive(Component)]
+pub struct Probe<C: Compartment> {
+    /// The recorded entity.
+    pub target: Entity,
+    /// Recorded units `start..end`.
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+    /// Sampling period in steps.
+    pub every: u64,
+    /// Samples, row-major.
+    pub data: Vec<Real>,
+    _c: PhantomData<fn() -> C>,
+}
+
+/// Record phase system for compartment type `C`.
+pub fn record<C: Compartment>(
+    clock: Res<Clock>,
+    mut probes: Query<&mut Probe<C>>,
+    sources: Query<&C>,
+) {
+    for mut p in &mut probes {
+        if (clock.step + 1) % p.every != 0 {
+            continue;
+        }
+        if let Ok(c) = sources.get(p.target) {
+            let (a, b) = (p.start, p.end);
+            p.data.extend_from_slice(&c.values()[a..b]);
+        }
+    }
+}
+
+pub(crate) fn spawn<C: Compartment>(
+    world: &mut World,
+    spec: &ProbeSpec,
+    target: Entity,
+    start: usize,
+    end: usize,
+) -> Entity {
+    world
+        .spawn(Probe::<C> {
+            target,
+            start,
+            end,
+            every: spec.sample_every.max(1),
+            data: Vec::new(),
+            _c: PhantomData,
+        })
+        .id()
+}
+
+pub(crate) fn add_record_system<C: Compartment>(s: &mut StepSchedule) {
+    s.add(Phase::Record, record::<C>);
+}
+
+/// Reserves room for `steps` more steps so recording never allocates inside a step.
+pub(crate) fn reserve<C: Compartment>(world: &mut World, e: Entity, steps: usize) {
+    if let Some(mut p) = world.get_mut::<Probe<C>>(e) {
+        let rows = steps.div_ceil(p.every as usize);
+        let width = p.end - p.start;
+        p.data.reserve(rows * width);
+    }
+}
+
+pub(crate) fn data<C: Compartment>(world: &World, e: Entity) -> Option<Array2<Real>> {
+    let p = world.get::<Probe<C>>(e)?;
+    let width = p.end - p.start;
+    let rows = if width == 0 { 0 } else { p.data.len() / width };
+    Array2::from_shape_vec((rows, width), p.data.clone()).ok()
+}

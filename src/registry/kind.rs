@@ -1,0 +1,185 @@
+//! The trait every kind implements, and what building an entity sees.
+
+use std::path::Path;
+
+use bevy_ecs::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+
+use super::Built;
+use crate::components::rng::{RandomStream, StreamKey};
+use crate::schedule::StepSchedule;
+
+/// What an entity is in a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum Role {
+    /// A population of units (`cells` in configs).
+    Cell,
+    /// A connection from `pre` to `post` (`synapses` in configs).
+    Synapse,
+    /// A current source driving `target` (`inputs` in configs).
+    Current,
+}
+
+/// A kind of entity that configs and [`ModelBuilder`](crate::ModelBuilder) can name.
+///
+/// Implement it for a marker type and call [`Registry::register`](super::Registry::register);
+/// the built-in kinds do exactly this.
+pub trait Kind: 'static {
+    /// The name configs use (`"LIF"`).
+    const NAME: &'static str;
+    /// Population, synapse or current source.
+    const ROLE: Role;
+    /// One-line description for `cortecs kinds` and errors.
+    const DOC: &'static str;
+    /// Reference names of the compartments its entities have (for probes and persistence).
+    const COMPARTMENTS: &'static [&'static str];
+    /// The parameters, deserialized from the config's `params: (...)`. Use
+    /// `#[serde(deny_unknown_fields)]` so misspelt parameters are errors.
+    type Params: Serialize + DeserializeOwned;
+
+    /// Checks values serde cannot (ranges, NaN); the error names the field.
+    fn validate(params: &Self::Params) -> Result<(), KindError>;
+
+    /// Inserts the entity's components into `ctx.entity()`; returns its number of units
+    /// (for a synapse: postsynaptic units).
+    fn spawn(params: &Self::Params, ctx: &mut BuildCtx) -> Result<usize, KindError>;
+
+    /// Adds this kind's systems to the step schedule (called once per model that uses it).
+    fn add_systems(schedule: &mut StepSchedule);
+}
+
+/// A kind's complaint about its parameters or wiring.
+#[derive(Debug, Clone, Error, PartialEq)]
+pub enum KindError {
+    /// A parameter has a value the kind cannot use.
+    #[error("parameter `{field}`: expected {expected}")]
+    Invalid {
+        /// The parameter's name.
+        field: String,
+        /// What was expected (and what was found).
+        expected: String,
+    },
+    /// The RON of the parameters does not parse into the kind's parameter type.
+    #[error("{message}")]
+    Parse {
+        /// ron's message.
+        message: String,
+        /// 1-based line in the params text.
+        line: usize,
+        /// 1-based column in the params text.
+        col: usize,
+        /// A valid field name close to a misspelt one.
+        suggestion: Option<String>,
+    },
+    /// Anything else (shapes against the wiring, unreadable data files …).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl KindError {
+    /// `Invalid` for `field` with the expected form.
+    pub fn invalid(field: impl Into<String>, expected: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            expected: expected.into(),
+        }
+    }
+}
+
+/// One end of a synapse, or a current source's target.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    /// Its entity.
+    pub entity: Entity,
+    /// Its name.
+    pub name: String,
+    /// Its number of units.
+    pub n_units: usize,
+}
+
+/// What a kind's [`Kind::spawn`] sees.
+pub struct BuildCtx<'a> {
+    pub(crate) world: &'a mut World,
+    pub(crate) entity: Entity,
+    pub(crate) name: &'a str,
+    pub(crate) seed: u64,
+    pub(crate) dt: f64,
+    pub(crate) pre: Option<Endpoint>,
+    pub(crate) post: Option<Endpoint>,
+    pub(crate) base_dir: &'a Path,
+}
+
+impl BuildCtx<'_> {
+    /// The entity being built.
+    pub fn entity(&self) -> Entity {
+        self.entity
+    }
+    /// Its name.
+    pub fn name(&self) -> &str {
+        self.name
+    }
+    /// The model's step size (ms).
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+    /// The model's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// The random stream of this entity, keyed by (model seed, entity name).
+    pub fn stream(&self) -> StreamKey {
+        StreamKey::new(self.seed, self.name)
+    }
+    /// The presynaptic population (synapses only).
+    pub fn pre(&self) -> Option<&Endpoint> {
+        self.pre.as_ref()
+    }
+    /// The postsynaptic population (synapses) or target (current sources).
+    pub fn post(&self) -> Option<&Endpoint> {
+        self.post.as_ref()
+    }
+    /// The directory relative paths in the config are resolved against.
+    pub fn base_dir(&self) -> &Path {
+        self.base_dir
+    }
+    /// Inserts components into the entity being built (and its [`RandomStream`]).
+    pub fn insert(&mut self, bundle: impl Bundle) -> &mut Self {
+        let stream = RandomStream(self.stream());
+        self.world.entity_mut(self.entity).insert((bundle, stream));
+        self
+    }
+    /// The world (to read other entities).
+    pub fn world(&self) -> &World {
+        self.world
+    }
+}
+
+/// ron options used for every config: `Some(x)` may be written `x`.
+pub(crate) fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+pub(crate) fn build_erased<K: Kind>(params: &str, ctx: &mut BuildCtx) -> Result<Built, KindError> {
+    let p: K::Params = ron_options().from_str(params).map_err(|e| {
+        let suggestion = match &e.code {
+            ron::Error::NoSuchStructField {
+                expected, found, ..
+            } => crate::error::nearest(found, expected.iter().copied()),
+            _ => None,
+        };
+        KindError::Parse {
+            message: e.code.to_string(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            suggestion,
+        }
+    })?;
+    K::validate(&p)?;
+    let n_units = K::spawn(&p, ctx)?;
+    let resolved = ron_options()
+        .to_string_pretty(&p, ron::ser::PrettyConfig::new().compact_structs(true))
+        .map_err(|e| KindError::Other(format!("cannot write parameters back as RON: {e}")))?;
+    Ok(Built { resolved, n_units })
+}

@@ -1,0 +1,117 @@
+//! The kind registry: config name → how to build an entity of that kind.
+//!
+//! Built-in kinds ([`builtin`]) are registered with the same public call, [`Registry::register`],
+//! that a user's custom kind uses (see `examples/custom_cell.rs`). Compartments and other
+//! persistent arrays are registered by name too ([`Registry::register_compartment`]), which is
+//! what makes them addressable by probes, `set_array` and save/load.
+
+pub mod arrays;
+pub mod builtin;
+mod kind;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use arrays::ArrayEntry;
+pub(crate) use kind::ron_options;
+pub use kind::{BuildCtx, Endpoint, Kind, KindError, Role};
+
+use crate::components::Compartment;
+use crate::schedule::StepSchedule;
+
+/// Type-erased build function of a kind: parses the RON params, validates, spawns.
+pub(crate) type BuildFn =
+    Arc<dyn Fn(&str, &mut BuildCtx) -> Result<Built, KindError> + Send + Sync>;
+
+/// What building one entity produced.
+pub(crate) struct Built {
+    /// The parameters with every default filled in, as RON.
+    pub resolved: String,
+    /// Units of the entity (populations, sources) or postsynaptic units (synapses).
+    pub n_units: usize,
+}
+
+/// One registered kind.
+#[derive(Clone)]
+pub struct KindEntry {
+    /// Name in configs.
+    pub name: &'static str,
+    /// Population, synapse or current source.
+    pub role: Role,
+    /// One-line description.
+    pub doc: &'static str,
+    /// Reference names of the compartments an entity of this kind has.
+    pub compartments: &'static [&'static str],
+    pub(crate) build: BuildFn,
+    pub(crate) add_systems: fn(&mut StepSchedule),
+}
+
+/// All kinds and named arrays a model can use.
+#[derive(Clone, Default)]
+pub struct Registry {
+    kinds: BTreeMap<&'static str, KindEntry>,
+    arrays: BTreeMap<&'static str, ArrayEntry>,
+}
+
+impl Registry {
+    /// An empty registry (no kinds at all).
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// A registry with every built-in kind and compartment.
+    pub fn with_builtins() -> Self {
+        let mut r = Self::empty();
+        builtin::register_all(&mut r);
+        r
+    }
+
+    /// Registers kind `K` under `K::NAME` (replacing any kind of that name).
+    pub fn register<K: Kind>(&mut self) -> &mut Self {
+        self.kinds.insert(
+            K::NAME,
+            KindEntry {
+                name: K::NAME,
+                role: K::ROLE,
+                doc: K::DOC,
+                compartments: K::COMPARTMENTS,
+                build: Arc::new(kind::build_erased::<K>),
+                add_systems: K::add_systems,
+            },
+        );
+        self
+    }
+
+    /// Makes compartment `C` addressable by its reference name (probes, `set_array`,
+    /// save/load).
+    pub fn register_compartment<C: Compartment>(&mut self) -> &mut Self {
+        self.arrays.insert(C::NAME, ArrayEntry::compartment::<C>());
+        self
+    }
+
+    /// Registers a named array that is not a compartment (e.g. synaptic `weights`).
+    pub fn register_array(&mut self, entry: ArrayEntry) -> &mut Self {
+        self.arrays.insert(entry.name, entry);
+        self
+    }
+
+    /// The kind registered as `name`.
+    pub fn kind(&self, name: &str) -> Option<&KindEntry> {
+        self.kinds.get(name)
+    }
+
+    /// Every registered kind, by name.
+    pub fn kinds(&self) -> impl Iterator<Item = &KindEntry> {
+        self.kinds.values()
+    }
+
+    /// The named array registered as `name`.
+    pub fn array(&self, name: &str) -> Option<&ArrayEntry> {
+        self.arrays.get(name)
+    }
+
+    /// Every registered named array.
+    pub fn arrays(&self) -> impl Iterator<Item = &ArrayEntry> {
+        self.arrays.values()
+    }
+}
