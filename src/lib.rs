@@ -18,6 +18,7 @@
 //!
 //! Units: time in ms, voltage in mV where the reference library uses mV, rates in Hz.
 
+pub use bevy_ecs;
 pub use cortecs_components as components;
 pub use cortecs_components::Real;
 
@@ -41,4 +42,5 @@ pub mod prelude {
     pub use crate::registry::{BuildCtx, Kind, KindError, Registry, Role};
     pub use crate::schedule::Phase;
     pub use crate::{Error, Model, ModelBuilder};
+    pub use bevy_ecs::prelude::*;
 }

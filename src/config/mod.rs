@@ -182,21 +182,213 @@ impl<'a> Source<'a> {
                     } => crate::error::nearest(found.as_str(), expected.iter().copied()),
                     _ => None,
                 };
+                let (line, col) = (e.span.start.line, e.span.start.col);
+                let off = self.offset_at(line, col);
+                let mut message = self.describe_value_error(&e.code.to_string(), off);
+                // A bracket left open shows up later (at the next field, or at the end of the
+                // file): say which one the parser is still inside.
+                let structural = matches!(
+                    e.code,
+                    ron::Error::Eof
+                        | ron::Error::ExpectedComma
+                        | ron::Error::ExpectedIdentifier
+                        | ron::Error::ExpectedArrayEnd
+                        | ron::Error::ExpectedStructLikeEnd
+                        | ron::Error::ExpectedMapEnd
+                        | ron::Error::ExpectedOptionEnd
+                );
+                if structural
+                    && let Some((open, at)) = self.scan(off).open.last().copied()
+                {
+                    let (l, c) = self.position(at);
+                    let close = match open {
+                        b'(' => ')',
+                        b'[' => ']',
+                        _ => '}',
+                    };
+                    message += &format!(
+                        " (still inside the `{}` opened at line {l}, column {c}; is a `{close}` missing?)",
+                        open as char
+                    );
+                }
                 let kind = ConfigErrorKind::Syntax {
-                    message: e.code.to_string(),
+                    message,
                     suggestion,
                 };
-                self.error_at_pos(e.span.start.line, e.span.start.col, None, kind)
+                self.error_at_pos(line, col, None, kind)
             })
     }
 
-    /// Offset of the quoted string `"value"` nearest before `before` (else the first after it).
+    /// Offset of the quoted string `"value"` nearest before `before` (else the first after it),
+    /// outside comments.
     pub fn find_quoted(&self, value: &str, before: usize) -> Option<usize> {
+        self.find_quoted_where(value, before, |_| true)
+    }
+
+    /// Offset of `"value"` written as the value of `key` (`key: "value"`), nearest before
+    /// `before` (else the first after it), outside comments.
+    pub fn find_keyed(&self, key: &str, value: &str, before: usize) -> Option<usize> {
+        self.find_quoted_where(value, before, |at| {
+            let Some(lhs) = self.text[..at].trim_end().strip_suffix(':') else {
+                return false;
+            };
+            let lhs = lhs.trim_end();
+            lhs.strip_suffix(key).is_some_and(|rest| {
+                !rest
+                    .bytes()
+                    .next_back()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+            })
+        })
+    }
+
+    /// Offset of `"value"` where `ok(offset)` holds and it is code, nearest before `before`
+    /// (else the first after it).
+    fn find_quoted_where(
+        &self,
+        value: &str,
+        before: usize,
+        ok: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         let needle = format!("\"{value}\"");
         let before = before.min(self.text.len());
-        self.text[..before]
-            .rfind(&needle)
-            .or_else(|| self.text[before..].find(&needle).map(|o| o + before))
+        let hits: Vec<usize> = self
+            .text
+            .match_indices(&needle)
+            .map(|(i, _)| i)
+            .filter(|&i| ok(i) && self.is_code(i))
+            .collect();
+        hits.iter()
+            .rev()
+            .find(|&&i| i < before)
+            .or_else(|| hits.iter().find(|&&i| i >= before))
+            .copied()
+    }
+
+    /// Offset of the field `key:` at or after `from` (outside comments and strings).
+    pub fn find_key(&self, key: &str, from: usize) -> Option<usize> {
+        let from = from.min(self.text.len());
+        self.find_field(&self.text[from..], key)
+    }
+
+    /// Byte offset of 1-based (line, column) (columns count characters).
+    pub fn offset_at(&self, line: usize, col: usize) -> usize {
+        let mut off = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let c = l
+                    .char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
+                return off + c;
+            }
+            off += l.len();
+        }
+        self.text.len()
+    }
+
+    /// Whether byte offset `off` is outside comments and string literals.
+    pub fn is_code(&self, off: usize) -> bool {
+        !self.scan(off).in_literal
+    }
+
+    /// Scans the text up to `upto`: whether `upto` is inside a comment or string, and the
+    /// brackets still open there.
+    fn scan(&self, upto: usize) -> Scan {
+        let b = self.text.as_bytes();
+        let upto = upto.min(b.len());
+        let mut open = Vec::new();
+        let mut i = 0;
+        while i < upto {
+            match b[i] {
+                b'"' => {
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                    if i >= upto {
+                        return Scan {
+                            in_literal: true,
+                            open,
+                        };
+                    }
+                }
+                b'/' if b.get(i + 1) == Some(&b'/') => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    if i >= upto {
+                        return Scan {
+                            in_literal: true,
+                            open,
+                        };
+                    }
+                }
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    let mut depth = 0usize;
+                    while i < b.len() {
+                        if b[i..].starts_with(b"/*") {
+                            depth += 1;
+                            i += 2;
+                        } else if b[i..].starts_with(b"*/") {
+                            depth -= 1;
+                            i += 2;
+                            if depth == 0 {
+                                break;
+                            }
+                        } else {
+                            i += 1;
+                        }
+                    }
+                    if i > upto || (i == upto && depth > 0) {
+                        return Scan {
+                            in_literal: true,
+                            open,
+                        };
+                    }
+                    continue;
+                }
+                c @ (b'(' | b'[' | b'{') => open.push((c, i)),
+                b')' | b']' | b'}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        Scan {
+            in_literal: false,
+            open,
+        }
+    }
+
+    /// `message`, prefixed with the field whose value starts at `off` (`key: value`) and
+    /// followed by the value found, when the error is about that value.
+    pub fn describe_value_error(&self, message: &str, off: usize) -> String {
+        let off = off.min(self.text.len());
+        let Some(lhs) = self.text[..off].trim_end().strip_suffix(':') else {
+            return message.to_string();
+        };
+        let lhs = lhs.trim_end();
+        let start = lhs
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let field = &lhs[start..];
+        if field.is_empty() || !self.is_code(start) || message.contains(&format!("`{field}`")) {
+            return message.to_string();
+        }
+        let rest = &self.text[off..];
+        let token = if let Some(s) = rest.strip_prefix('"') {
+            s.find('"').map(|e| &rest[..e + 2])
+        } else {
+            rest.find([',', ')', ']', '}', '\n'])
+                .map(|e| rest[..e].trim_end())
+                .filter(|t| !t.is_empty() && !t.contains(['(', '[', '{']))
+        };
+        match token {
+            Some(t) => format!("parameter `{field}`: {message}, found `{t}`"),
+            None => format!("parameter `{field}`: {message}"),
+        }
     }
 
     /// Offset of `field:` inside the params slice `params` (for parameter errors).
@@ -209,13 +401,21 @@ impl<'a> Source<'a> {
                 || !params.as_bytes()[at - 1].is_ascii_alphanumeric()
                     && params.as_bytes()[at - 1] != b'_';
             let rest = params[at + field.len()..].trim_start();
-            if prev_ok && rest.starts_with(':') {
+            if prev_ok && rest.starts_with(':') && self.is_code(base + at) {
                 return Some(base + at);
             }
             from = at + field.len();
         }
         None
     }
+}
+
+/// What [`Source::scan`] finds at an offset.
+struct Scan {
+    /// Inside a comment or a string literal.
+    in_literal: bool,
+    /// Brackets open there: (bracket, offset).
+    open: Vec<(u8, usize)>,
 }
 
 impl ModelConfig<&RawValue> {

@@ -141,12 +141,13 @@ impl ModelBuilder {
 
 /// A config whose params are RON strings, written as RON with the params inlined.
 fn to_ron(c: &ModelConfig<String>) -> String {
-    #[derive(Serialize)]
-    struct Raw<'a>(#[serde(serialize_with = "raw")] &'a str);
-    fn raw<S: serde::Serializer>(s: &&str, ser: S) -> Result<S::Ok, S::Error> {
-        match ron::value::RawValue::from_ron(s) {
-            Ok(r) => r.serialize(ser),
-            Err(e) => Err(serde::ser::Error::custom(e)),
+    struct Raw<'a>(&'a str);
+    impl Serialize for Raw<'_> {
+        fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+            match ron::value::RawValue::from_ron(self.0) {
+                Ok(r) => r.serialize(ser),
+                Err(e) => Err(serde::ser::Error::custom(e)),
+            }
         }
     }
     fn map(v: &[EntitySpec<String>]) -> Vec<EntitySpec<Raw<'_>>> {

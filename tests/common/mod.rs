@@ -1,0 +1,61 @@
+//! Reading the reference recordings in `../shared/refs` (never copied into the repo).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use cortecs::Real;
+use ndarray::Array2;
+
+/// `../shared/refs/<lib>` beside the checkout.
+pub fn refs_dir(lib: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/refs")
+        .join(lib)
+}
+
+/// The ngclearn case folder matching this build's precision (`<case>` for f32,
+/// `<case>_f64` for f64).
+pub fn ngclearn_case(case: &str) -> PathBuf {
+    let name = if cfg!(feature = "f64") {
+        format!("{case}_f64")
+    } else {
+        case.to_string()
+    };
+    refs_dir("ngclearn").join(name)
+}
+
+/// A `step,u0,…` CSV as steps × units.
+pub fn read_csv(path: &Path) -> Array2<Real> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    cortecs::registry::builtin::parse_csv(&text)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Relative tolerance of fidelity tests for this build's precision.
+pub const RTOL: f64 = if cfg!(feature = "f64") { 1e-12 } else { 1e-5 };
+
+/// Largest relative error `|a − b| / max(|a|, |b|)` (0 where both are exactly equal),
+/// with the (step, unit) where it occurs.
+pub fn worst_relative(ours: &Array2<Real>, reference: &Array2<Real>) -> (f64, (usize, usize)) {
+    assert_eq!(ours.dim(), reference.dim(), "shape");
+    let mut worst = (0.0, (0, 0));
+    for ((idx, a), b) in ours.indexed_iter().zip(reference.iter()) {
+        let (a, b) = (f64::from(*a), f64::from(*b));
+        let e = if a == b {
+            0.0
+        } else {
+            (a - b).abs() / a.abs().max(b.abs())
+        };
+        if e > worst.0 || e.is_nan() {
+            worst = (e, idx);
+        }
+    }
+    worst
+}
