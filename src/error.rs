@@ -13,7 +13,7 @@ pub enum Error {
     Config(#[from] Box<ConfigError>),
     /// A saved model cannot be read or written.
     #[error(transparent)]
-    Persist(#[from] PersistError),
+    Persist(Box<PersistError>),
     /// No entity has this name.
     #[error("no entity named `{name}`{}", suggest(.suggestion))]
     UnknownEntity {
@@ -55,6 +55,12 @@ pub enum Error {
     /// A model-level problem found while building (named entity, message).
     #[error("{0}")]
     Build(String),
+}
+
+impl From<PersistError> for Error {
+    fn from(e: PersistError) -> Self {
+        Error::Persist(Box::new(e))
+    }
 }
 
 /// `", did you mean `x`?"` or nothing.

@@ -184,7 +184,7 @@ impl<'a> Source<'a> {
                 };
                 let (line, col) = (e.span.start.line, e.span.start.col);
                 let off = self.offset_at(line, col);
-                let mut message = self.describe_value_error(&e.code.to_string(), off);
+                let mut message = self.describe_value_error("field", &e.code.to_string(), off);
                 // A bracket left open shows up later (at the next field, or at the end of the
                 // file): say which one the parser is still inside.
                 let structural = matches!(
@@ -228,17 +228,28 @@ impl<'a> Source<'a> {
     /// Offset of `"value"` written as the value of `key` (`key: "value"`), nearest before
     /// `before` (else the first after it), outside comments.
     pub fn find_keyed(&self, key: &str, value: &str, before: usize) -> Option<usize> {
-        self.find_quoted_where(value, before, |at| {
-            let Some(lhs) = self.text[..at].trim_end().strip_suffix(':') else {
-                return false;
-            };
-            let lhs = lhs.trim_end();
-            lhs.strip_suffix(key).is_some_and(|rest| {
-                !rest
-                    .bytes()
-                    .next_back()
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-            })
+        self.find_quoted_where(value, before, |at| self.is_keyed(key, at))
+    }
+
+    /// Offset of the first `key: "value"` at or after `from`, outside comments.
+    pub fn find_keyed_after(&self, key: &str, value: &str, from: usize) -> Option<usize> {
+        let from = from.min(self.text.len());
+        self.text[from..]
+            .match_indices(&format!("\"{value}\""))
+            .map(|(i, _)| i + from)
+            .find(|&i| self.is_keyed(key, i) && self.is_code(i))
+    }
+
+    /// Whether the text before offset `at` ends with `key:`.
+    fn is_keyed(&self, key: &str, at: usize) -> bool {
+        let Some(lhs) = self.text[..at].trim_end().strip_suffix(':') else {
+            return false;
+        };
+        lhs.trim_end().strip_suffix(key).is_some_and(|rest| {
+            !rest
+                .bytes()
+                .next_back()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
         })
     }
 
@@ -363,8 +374,9 @@ impl<'a> Source<'a> {
     }
 
     /// `message`, prefixed with the field whose value starts at `off` (`key: value`) and
-    /// followed by the value found, when the error is about that value.
-    pub fn describe_value_error(&self, message: &str, off: usize) -> String {
+    /// followed by the value found, when the error is about that value. `what` names such a
+    /// field in messages (`parameter`, `field`).
+    pub fn describe_value_error(&self, what: &str, message: &str, off: usize) -> String {
         let off = off.min(self.text.len());
         let Some(lhs) = self.text[..off].trim_end().strip_suffix(':') else {
             return message.to_string();
@@ -377,7 +389,7 @@ impl<'a> Source<'a> {
         if field.is_empty() || !self.is_code(start) || message.contains(&format!("`{field}`")) {
             return message.to_string();
         }
-        let rest = &self.text[off..];
+        let rest = self.text[off..].trim_start();
         let token = if let Some(s) = rest.strip_prefix('"') {
             s.find('"').map(|e| &rest[..e + 2])
         } else {
@@ -386,8 +398,8 @@ impl<'a> Source<'a> {
                 .filter(|t| !t.is_empty() && !t.contains(['(', '[', '{']))
         };
         match token {
-            Some(t) => format!("parameter `{field}`: {message}, found `{t}`"),
-            None => format!("parameter `{field}`: {message}"),
+            Some(t) => format!("{what} `{field}`: {message}, found `{t}`"),
+            None => format!("{what} `{field}`: {message}"),
         }
     }
 

@@ -25,7 +25,7 @@ pub(crate) fn build(
     registry: &Registry,
 ) -> Result<Model> {
     if !(doc.dt.is_finite() && doc.dt > 0.0) {
-        let off = src.text.find("dt");
+        let off = src.find_key("dt", 0);
         return Err(src.error_at(off, None, K::Dt(doc.dt)));
     }
     let mut world = World::new();
@@ -52,7 +52,9 @@ pub(crate) fn build(
             let p_off = src.offset_of(params);
             let name = spec.name.as_str();
             let err = |off: Option<usize>, kind: K| src.error_at(off, Some(name), kind);
-            let name_off = src.find_quoted(name, p_off.unwrap_or(0));
+            let name_off = src
+                .find_keyed("name", name, p_off.unwrap_or(0))
+                .or_else(|| src.find_quoted(name, p_off.unwrap_or(0)));
             if by_name.contains_key(name) {
                 return Err(err(name_off, K::DuplicateName(name.to_string())));
             }
@@ -64,8 +66,10 @@ pub(crate) fn build(
                         .filter(|k| k.role == role)
                         .map(|k| k.name.to_string())
                         .collect();
-                    let suggestion = nearest(&spec.kind, available.iter().map(String::as_str));
-                    let off = src.find_quoted(&spec.kind, p_off.unwrap_or(0));
+                    let suggestion = suggest(&spec.kind, &available);
+                    let off = src
+                        .find_keyed("kind", &spec.kind, p_off.unwrap_or(0))
+                        .or(name_off);
                     return Err(err(
                         off,
                         K::UnknownKind {
@@ -98,8 +102,8 @@ pub(crate) fn build(
                             .filter(|e| e.role == Role::Cell)
                             .map(|e| e.name.clone())
                             .collect();
-                        let suggestion = nearest(t, available.iter().map(String::as_str));
-                        let off = src.find_quoted(t, p_off.unwrap_or(0));
+                        let suggestion = suggest(t, &available);
+                        let off = src.find_keyed(field, t, p_off.unwrap_or(0)).or(name_off);
                         Err(err(
                             off,
                             K::UnknownEntity {
@@ -124,7 +128,14 @@ pub(crate) fn build(
                 && world.get::<Current>(post.entity).is_none()
             {
                 let kind = model_entities[by_name[&post.name]].kind.to_string();
-                let off = src.find_quoted(&post.name, p_off.unwrap_or(0));
+                let field = if role == Role::Current {
+                    "target"
+                } else {
+                    "post"
+                };
+                let off = src
+                    .find_keyed(field, &post.name, p_off.unwrap_or(0))
+                    .or(name_off);
                 return Err(err(
                     off,
                     K::NotDrivable {
@@ -146,14 +157,32 @@ pub(crate) fn build(
             };
             let built = (entry.build)(params, &mut ctx).map_err(|e| {
                 let off = match &e {
-                    KindError::Parse { line, col, .. } => {
+                    KindError::Parse {
+                        message,
+                        line,
+                        col,
+                        suggestion,
+                    } => {
                         let (l0, c0) = p_off.map_or((0, 0), |o| src.position(o));
                         let (l, c) = if *line <= 1 {
                             (l0, c0 + col.saturating_sub(1))
                         } else {
                             (l0 + line - 1, *col)
                         };
-                        return src.error_at_pos(l, c, Some(name), K::Kind(e.clone()));
+                        // Name the parameter whose value is wrong (ron says only "Expected
+                        // integer").
+                        let message = if l > 0 {
+                            src.describe_value_error("parameter", message, src.offset_at(l, c))
+                        } else {
+                            message.clone()
+                        };
+                        let e = KindError::Parse {
+                            message,
+                            line: *line,
+                            col: *col,
+                            suggestion: suggestion.clone(),
+                        };
+                        return src.error_at_pos(l, c, Some(name), K::Kind(e));
                     }
                     KindError::Invalid { field, .. } => src.find_field(params, field).or(p_off),
                     KindError::Other(_) => p_off,
@@ -197,15 +226,18 @@ pub(crate) fn build(
     }
 
     let mut probes = Vec::new();
-    let probes_off = src.text.find("probes");
+    let probes_off = src.find_key("probes", 0);
+    // Probes are located in order: each one's strings are searched for after the previous.
+    let mut cursor = probes_off.unwrap_or(0);
     for spec in &doc.probes {
         let t_off = src
-            .find_quoted(&spec.target, src.text.len())
-            .filter(|o| Some(*o) > probes_off)
+            .find_keyed_after("target", &spec.target, cursor)
             .or(probes_off);
+        let c_off = src.find_keyed_after("compartment", &spec.compartment, cursor);
+        cursor = t_off.max(c_off).map_or(cursor, |o| o + 1);
         let Some(info) = by_name.get(&spec.target).map(|i| &model_entities[*i]) else {
             let available: Vec<String> = model_entities.iter().map(|e| e.name.clone()).collect();
-            let suggestion = nearest(&spec.target, available.iter().map(String::as_str));
+            let suggestion = suggest(&spec.target, &available);
             return Err(src.error_at(
                 t_off,
                 Some(&spec.target),
@@ -227,12 +259,7 @@ pub(crate) fn build(
                     .filter(|c| registry.array(c).is_some_and(|a| a.probe.is_some()))
                     .map(|c| c.to_string())
                     .collect();
-                let suggestion = nearest(&spec.compartment, available.iter().map(String::as_str));
-                let c_off = t_off.and_then(|o| {
-                    src.text[o..]
-                        .find(&format!("\"{}\"", spec.compartment))
-                        .map(|i| i + o)
-                });
+                let suggestion = suggest(&spec.compartment, &available);
                 return Err(src.error_at(
                     c_off.or(t_off),
                     Some(&info.name),
@@ -283,6 +310,15 @@ pub(crate) fn build(
         registry.clone(),
         base_dir,
     ))
+}
+
+/// The nearest of `available` to `name`, unless it shares nothing with it (for a one-letter
+/// name every other one-letter name is one edit away: `w` is no typo of `j`).
+fn suggest(name: &str, available: &[String]) -> Option<String> {
+    nearest(name, available.iter().map(String::as_str)).filter(|s| {
+        let d = strsim::damerau_levenshtein(&name.to_lowercase(), &s.to_lowercase());
+        d < name.chars().count().max(s.chars().count())
+    })
 }
 
 /// The name of an entity, as a component (for debugging and user systems).

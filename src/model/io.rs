@@ -15,7 +15,7 @@ use crate::persist::npz::{read_npz, write_npz};
 use crate::registry::Registry;
 
 fn io_err(path: &Path, source: std::io::Error) -> Error {
-    Error::Persist(PersistError::Io {
+    Error::from(PersistError::Io {
         path: path.to_path_buf(),
         source,
     })
@@ -59,7 +59,7 @@ impl Model {
         let dir = dir.as_ref();
         let path = dir.join("model.ron");
         let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Persist(PersistError::MissingFile {
+            std::io::ErrorKind::NotFound => Error::from(PersistError::MissingFile {
                 path: path.clone(),
                 entity: "model.ron".into(),
             }),
@@ -91,7 +91,7 @@ impl Model {
                     .map_err(|e| match e {
                         Error::Shape {
                             expected, found, ..
-                        } => Error::Persist(PersistError::Shape {
+                        } => Error::from(PersistError::Shape {
                             path: file.clone(),
                             entity: info.name.clone(),
                             array: name.clone(),

@@ -70,7 +70,7 @@ pub fn record<C: Compartment>(
     sources: Query<&C>,
 ) {
     for mut p in &mut probes {
-        if (clock.step + 1) % p.every != 0 {
+        if !(clock.step + 1).is_multiple_of(p.every) {
             continue;
         }
         if let Ok(c) = sources.get(p.target) {
@@ -115,6 +115,6 @@ pub(crate) fn reserve<C: Compartment>(world: &mut World, e: Entity, steps: usize
 pub(crate) fn data<C: Compartment>(world: &World, e: Entity) -> Option<Array2<Real>> {
     let p = world.get::<Probe<C>>(e)?;
     let width = p.end - p.start;
-    let rows = if width == 0 { 0 } else { p.data.len() / width };
+    let rows = p.data.len().checked_div(width).unwrap_or(0);
     Array2::from_shape_vec((rows, width), p.data.clone()).ok()
 }

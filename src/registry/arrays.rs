@@ -45,7 +45,7 @@ impl ArrayEntry {
     pub fn compartment<C: Compartment>() -> Self {
         fn get<C: Compartment>(w: &World, e: Entity) -> Option<ArrayD<Real>> {
             let c = w.get::<C>(e)?;
-            Some(ArrayD::from_shape_vec(IxDyn(&[c.values().len()]), c.values().to_vec()).ok()?)
+            ArrayD::from_shape_vec(IxDyn(&[c.values().len()]), c.values().to_vec()).ok()
         }
         fn set<C: Compartment>(
             w: &mut World,

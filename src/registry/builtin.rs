@@ -655,7 +655,7 @@ pub fn parse_csv(text: &str) -> Result<Array2<Real>, String> {
         }
     }
     let ncols = ncols.unwrap_or(0);
-    let nrows = if ncols == 0 { 0 } else { data.len() / ncols };
+    let nrows = data.len().checked_div(ncols).unwrap_or(0);
     Array2::from_shape_vec((nrows, ncols), data).map_err(|e| e.to_string())
 }
 
