@@ -464,7 +464,13 @@ fn ron_syntax_error() {
     let (_d, cfg, e) = run_bad(&text);
     at(&e, &cfg, pos(&text, r#"(name: "z1""#));
     let (l, c) = pos(&text, r#"(name: "z0""#);
-    has(&e, &[&format!("opened at line {l}, column {c}")]);
+    has(
+        &e,
+        &[
+            &format!("opened at line {l}, column {c}"),
+            "is a `)` missing?",
+        ],
+    );
 
     // The file ends before `Model(` is closed.
     let text = BASE.trim_end().strip_suffix(')').unwrap().to_string();
@@ -472,5 +478,11 @@ fn ron_syntax_error() {
     let last = text.trim_end().lines().count();
     at_line(&e, &cfg, last);
     let (l, c) = pos(&text, "(\n    dt");
-    has(&e, &[&format!("opened at line {l}, column {c}")]);
+    has(
+        &e,
+        &[
+            &format!("opened at line {l}, column {c}"),
+            "is a `)` missing?",
+        ],
+    );
 }

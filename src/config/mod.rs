@@ -197,17 +197,27 @@ impl<'a> Source<'a> {
                         | ron::Error::ExpectedMapEnd
                         | ron::Error::ExpectedOptionEnd
                 );
-                if structural
-                    && let Some((open, at)) = self.scan(off).open.last().copied()
-                {
+                if structural && let Some((open, at)) = self.scan(off).open.last().copied() {
                     let (l, c) = self.position(at);
                     let close = match open {
                         b'(' => ')',
                         b'[' => ']',
                         _ => '}',
                     };
+                    // Another bracket or the end of the file where `close` was due: likely the
+                    // `close` is missing (else perhaps a comma is).
+                    let next = self.text[off.min(self.text.len())..]
+                        .trim_start()
+                        .chars()
+                        .next();
+                    let hint = match next {
+                        None | Some('(' | '[' | '{' | ')' | ']' | '}') if next != Some(close) => {
+                            format!("; is a `{close}` missing?")
+                        }
+                        _ => String::new(),
+                    };
                     message += &format!(
-                        " (still inside the `{}` opened at line {l}, column {c}; is a `{close}` missing?)",
+                        " (still inside the `{}` opened at line {l}, column {c}{hint})",
                         open as char
                     );
                 }
@@ -383,8 +393,10 @@ impl<'a> Source<'a> {
         };
         let lhs = lhs.trim_end();
         let start = lhs
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let field = &lhs[start..];
         if field.is_empty() || !self.is_code(start) || message.contains(&format!("`{field}`")) {
             return message.to_string();
