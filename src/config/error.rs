@@ -128,7 +128,7 @@ impl ConfigError {
     /// A multi-line report for people: location, message, the source line with a caret, and
     /// the suggestion.
     pub fn render(&self) -> String {
-        let mut s = format!("error: {self}\n");
+        let mut s = format!("error: {}\n", self.headline());
         if let Some(src) = &self.source_line {
             let n = self.line.to_string();
             let pad = " ".repeat(n.len());
@@ -144,16 +144,23 @@ impl ConfigError {
     }
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+impl ConfigError {
+    /// `file:line:col: entity `x`: message`, without the suggestion.
+    fn headline(&self) -> String {
+        let mut s = self.file.display().to_string();
         if self.line > 0 {
-            write!(f, ":{}:{}", self.line, self.col)?;
+            s += &format!(":{}:{}", self.line, self.col);
         }
         if let Some(e) = &self.entity {
-            write!(f, ": entity `{e}`")?;
+            s += &format!(": entity `{e}`");
         }
-        write!(f, ": {}", self.kind)?;
+        s + &format!(": {}", self.kind)
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.headline())?;
         if let Some(s) = self.suggestion() {
             write!(f, " (did you mean `{s}`?)")?;
         }

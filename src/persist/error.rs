@@ -19,10 +19,12 @@ pub enum PersistError {
     },
 
     /// `path` is not a valid `.npz` archive (corrupt or truncated).
-    #[error("{} is not a valid .npz archive (corrupt or truncated?): {message}", path.display())]
+    #[error("entity `{entity}`: {} is not a valid .npz archive (corrupt or truncated?): {message}", path.display())]
     Npz {
         /// The archive.
         path: PathBuf,
+        /// The entity whose state it holds.
+        entity: String,
         /// What is wrong with it.
         message: String,
     },

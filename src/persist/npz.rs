@@ -63,6 +63,7 @@ pub fn read_npz(path: &Path, entity: &str) -> Result<Vec<(String, ArrayD<Real>)>
     })?;
     let npz_error = |message: String| PersistError::Npz {
         path: path.to_owned(),
+        entity: entity.to_owned(),
         message,
     };
     let mut npz = NpzReader::new(BufReader::new(file)).map_err(|e| npz_error(e.to_string()))?;
