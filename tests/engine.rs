@@ -325,3 +325,75 @@ fn dense_synapse_delivers_presynaptic_spikes_through_its_weights() {
     );
     assert!(s.sum_axis(Axis(1)).iter().any(|&x| x > 0.0));
 }
+
+#[test]
+fn bernoulli_fires_with_its_input_probability() {
+    use cortecs::registry::builtin::{Bernoulli, BernoulliParams};
+    let p: Vec<f64> = (0..1000).map(|i| if i < 500 { 0.3 } else { 0.0 }).collect();
+    let mut m = ModelBuilder::new(1.0)
+        .seed(5)
+        .cell::<Bernoulli>(
+            "b",
+            &BernoulliParams {
+                n_units: 1000,
+                inputs: Values::PerUnit(p),
+            },
+        )
+        .probe("b", "s")
+        .build()
+        .unwrap();
+    m.run_steps(200).unwrap();
+    let s = m.probe("b", "s").unwrap();
+    let mean = f64::from(s.slice(ndarray::s![.., ..500]).sum()) / (500.0 * 200.0);
+    // 100k Bernoulli(0.3) draws: sd of the mean ≈ 0.0014; allow 5 sd.
+    assert!((mean - 0.3).abs() < 0.0073, "{mean}");
+    assert_eq!(s.slice(ndarray::s![.., 500..]).sum(), 0.0);
+}
+
+#[test]
+fn replay_clamps_npy_and_csv_rows_into_j() {
+    use cortecs::components::currents::AfterEnd;
+    use cortecs::registry::builtin::{Replay, ReplayParams};
+    let dir = tempfile::tempdir().unwrap();
+    let table = Array2::from_shape_fn((5, 3), |(k, u)| (k * 10 + u) as f64 * 0.5);
+    ndarray_npy::write_npy(dir.path().join("i.npy"), &table).unwrap();
+    let csv: String = std::iter::once("step,u0,u1,u2\n".to_string())
+        .chain((0..5).map(|k| {
+            format!(
+                "{k},{},{},{}\n",
+                table[[k, 0]],
+                table[[k, 1]],
+                table[[k, 2]]
+            )
+        }))
+        .collect();
+    std::fs::write(dir.path().join("i.csv"), csv).unwrap();
+    for (file, after_end) in [("i.npy", AfterEnd::Hold), ("i.csv", AfterEnd::Zero)] {
+        let path = dir.path().join(file).to_string_lossy().into_owned();
+        let mut m = ModelBuilder::new(1.0)
+            .cell::<Lif>("z", &LifParams::new(3, 10.0))
+            .input::<Replay>(
+                "I",
+                "z",
+                &ReplayParams {
+                    file: path,
+                    after_end,
+                },
+            )
+            .probe("z", "j")
+            .build()
+            .unwrap();
+        m.run_steps(7).unwrap();
+        let j = m.probe("z", "j").unwrap();
+        for k in 0..7 {
+            for u in 0..3 {
+                let expected = match (k < 5, after_end) {
+                    (true, _) => table[[k, u]],
+                    (false, AfterEnd::Hold) => table[[4, u]],
+                    _ => 0.0,
+                };
+                assert_eq!(f64::from(j[[k, u]]), expected, "{file} step {k} unit {u}");
+            }
+        }
+    }
+}
