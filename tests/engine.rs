@@ -124,18 +124,8 @@ fn save_writes_numpy_archives_under_reference_names() {
     m.save(dir.path()).unwrap();
     let z1 = cortecs::persist::npz::read_npz(&dir.path().join("z1.npz"), "z1").unwrap();
     let names: Vec<&str> = z1.iter().map(|(n, _)| n.as_str()).collect();
-    for c in [
-        "j",
-        "v",
-        "s",
-        "s_raw",
-        "rfr",
-        "thr_theta",
-        "v_thr",
-        "tols",
-        "surrogate",
-    ] {
-        assert!(names.contains(&c), "z1.npz lacks {c}: {names:?}");
+    for c in cortecs::components::neurons::spiking::lif::LIF_COMPARTMENTS {
+        assert!(names.contains(c), "z1.npz lacks {c}: {names:?}");
     }
     let w = cortecs::persist::npz::read_npz(&dir.path().join("W1.npz"), "W1").unwrap();
     let weights = &w.iter().find(|(n, _)| n == "weights").unwrap().1;

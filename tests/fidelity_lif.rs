@@ -9,18 +9,6 @@ use common::*;
 use cortecs::prelude::*;
 use ndarray::IxDyn;
 
-const COMPARTMENTS: [&str; 9] = [
-    "j",
-    "v",
-    "s",
-    "s_raw",
-    "rfr",
-    "thr_theta",
-    "v_thr",
-    "tols",
-    "surrogate",
-];
-
 fn lif_params(args: &serde_json::Value) -> String {
     let f = |k: &str| {
         args[k]
@@ -67,7 +55,31 @@ fn check_case(case: &str) {
     let params = read_json(&dir.join("params.json"));
     let dt = params["dt"].as_f64().expect("dt");
     let steps = params["n_steps"].as_u64().expect("n_steps");
-    let probes: String = COMPARTMENTS
+    // Every compartment ngclearn recorded for this case.
+    let compartments: Vec<&str> = params["recorded_compartments"]
+        .as_array()
+        .expect("recorded_compartments")
+        .iter()
+        .map(|c| c.as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        compartments.len(),
+        9,
+        "LIF records j v s s_raw rfr thr_theta v_thr tols surrogate"
+    );
+    // Every compartment ngclearn recorded for this case.
+    let compartments: Vec<&str> = params["recorded_compartments"]
+        .as_array()
+        .expect("recorded_compartments")
+        .iter()
+        .map(|c| c.as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        compartments.len(),
+        9,
+        "LIF records j v s s_raw rfr thr_theta v_thr tols surrogate"
+    );
+    let probes: String = compartments
         .iter()
         .map(|c| format!("(target: \"z0\", compartment: \"{c}\"),"))
         .collect();
@@ -83,7 +95,7 @@ fn check_case(case: &str) {
 
     // Start from the recorded state after ngclearn's reset().
     let init = read_json(&dir.join("initial_state.json"));
-    for c in COMPARTMENTS {
+    for &c in &compartments {
         let rows = init["values"][c]
             .as_array()
             .unwrap_or_else(|| panic!("initial {c}"));
@@ -102,7 +114,7 @@ fn check_case(case: &str) {
     model.run_steps(steps).expect("runs");
 
     let mut report = Vec::new();
-    for c in COMPARTMENTS {
+    for &c in &compartments {
         let ours = model.probe("z0", c).expect("probe");
         let reference = read_csv(&dir.join(format!("{c}.csv")));
         if c == "s" || c == "s_raw" {

@@ -442,10 +442,10 @@ struct Scan {
     open: Vec<(u8, usize)>,
 }
 
-impl ModelConfig<&RawValue> {
-    /// The owned form.
-    pub fn to_owned_config(&self) -> ModelConfig {
-        let own = |v: &Vec<EntitySpec<&RawValue>>| {
+impl<P> ModelConfig<P> {
+    /// The same config with every entity's params converted by `f`.
+    pub fn map_params<'a, Q>(&'a self, f: impl Fn(&'a P) -> Q) -> ModelConfig<Q> {
+        let map = |v: &'a [EntitySpec<P>]| -> Vec<EntitySpec<Q>> {
             v.iter()
                 .map(|e| EntitySpec {
                     name: e.name.clone(),
@@ -453,7 +453,7 @@ impl ModelConfig<&RawValue> {
                     pre: e.pre.clone(),
                     post: e.post.clone(),
                     target: e.target.clone(),
-                    params: e.params.to_owned(),
+                    params: f(&e.params),
                 })
                 .collect()
         };
@@ -462,12 +462,19 @@ impl ModelConfig<&RawValue> {
             seed: self.seed,
             step: self.step,
             base_dir: self.base_dir.clone(),
-            cells: own(&self.cells),
-            inputs: own(&self.inputs),
-            synapses: own(&self.synapses),
+            cells: map(&self.cells),
+            inputs: map(&self.inputs),
+            synapses: map(&self.synapses),
             probes: self.probes.clone(),
             run: self.run.clone(),
         }
+    }
+}
+
+impl ModelConfig<&RawValue> {
+    /// The owned form.
+    pub fn to_owned_config(&self) -> ModelConfig {
+        self.map_params(|p| (*p).to_owned())
     }
 }
 

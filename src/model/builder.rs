@@ -150,29 +150,9 @@ fn to_ron(c: &ModelConfig<String>) -> String {
             }
         }
     }
-    fn map(v: &[EntitySpec<String>]) -> Vec<EntitySpec<Raw<'_>>> {
-        v.iter()
-            .map(|e| EntitySpec {
-                name: e.name.clone(),
-                kind: e.kind.clone(),
-                pre: e.pre.clone(),
-                post: e.post.clone(),
-                target: e.target.clone(),
-                params: Raw(&e.params),
-            })
-            .collect()
-    }
-    let doc = ModelConfig {
-        dt: c.dt,
-        seed: c.seed,
-        step: 0,
-        base_dir: None,
-        cells: map(&c.cells),
-        inputs: map(&c.inputs),
-        synapses: map(&c.synapses),
-        probes: c.probes.clone(),
-        run: c.run.clone(),
-    };
+    let mut doc = c.map_params(|p| Raw(p));
+    doc.step = 0;
+    doc.base_dir = None;
     match crate::registry::ron_options().to_string_pretty(&doc, ron::ser::PrettyConfig::new()) {
         Ok(s) => format!("Model{s}\n"),
         Err(e) => format!("/* cannot serialize the config: {e} */"),
