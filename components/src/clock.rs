@@ -32,9 +32,4 @@ impl Clock {
     pub fn t_real(&self) -> Real {
         self.t() as Real
     }
-
-    /// `dt` rounded to [`Real`] (ms).
-    pub fn dt_real(&self) -> Real {
-        self.dt as Real
-    }
 }

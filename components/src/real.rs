@@ -16,10 +16,3 @@ pub const REAL_DTYPE: &str = if cfg!(feature = "f64") {
 } else {
     "float32"
 };
-
-/// Rounds a double-precision constant to [`Real`], the way JAX rounds a Python float when it
-/// meets an array of the default dtype.
-#[inline(always)]
-pub fn real(x: f64) -> Real {
-    x as Real
-}

@@ -9,8 +9,8 @@ use ron::value::RawValue;
 use super::{EntityInfo, Model, ProbeInfo};
 use crate::components::Clock;
 use crate::components::compartment::Current;
-use crate::components::synapses::Afferents;
 use crate::components::synapses::gather::gather_system;
+use crate::components::synapses::{Afferents, Post, Pre};
 use crate::config::{ConfigError, ConfigErrorKind as K, EntitySpec, ModelConfig, Source};
 use crate::error::nearest;
 use crate::registry::{BuildCtx, Endpoint, KindError, Registry, Role};
@@ -189,7 +189,12 @@ pub(crate) fn build(
                 };
                 err(off, K::Kind(e))
             })?;
-            crate::registry::builtin::wire(&mut ctx);
+            if let Some(pre) = &pre {
+                world.entity_mut(entity).insert(Pre(pre.entity));
+            }
+            if let Some(post) = &post {
+                world.entity_mut(entity).insert(Post(post.entity));
+            }
             if let Some(post) = &post
                 && let Some(mut aff) = world.get_mut::<Afferents>(post.entity)
             {
@@ -273,11 +278,11 @@ pub(crate) fn build(
                 ));
             }
         };
-        let width = world
-            .get::<crate::components::compartment::Outputs>(info.entity)
-            .map(|o| o.0.len())
-            .filter(|_| spec.compartment == "outputs")
-            .unwrap_or(info.n_units);
+        // The compartment's own length (units for cells, postsynaptic units for synapses).
+        let width = registry
+            .array(&spec.compartment)
+            .and_then(|a| (a.get)(&world, info.entity))
+            .map_or(info.n_units, |a| a.len());
         let (start, end) = (spec.start.unwrap_or(0), spec.end.unwrap_or(width));
         if start >= end || end > width {
             return Err(src.error_at(

@@ -71,7 +71,6 @@ impl Model {
             .base_dir
             .clone()
             .unwrap_or_else(|| dir.to_path_buf());
-        let saved_step = Source::new(&text, &path).parse()?.step;
         for info in model.entities.clone() {
             let file = dir.join(format!("{}.npz", info.name));
             let arrays = read_npz(&file, &info.name)?;
@@ -113,7 +112,6 @@ impl Model {
                 .into());
             }
         }
-        model.world.resource_mut::<crate::components::Clock>().step = saved_step;
         Ok(model)
     }
 

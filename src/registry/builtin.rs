@@ -14,7 +14,7 @@ use crate::components::input_encoders::{Encoder, encoder_system};
 use crate::components::neurons::spiking::lif::{LIF_COMPARTMENTS, LifParams, lif_system};
 use crate::components::rng::{normal, uniform};
 use crate::components::synapses::dense::{Biases, dense_system};
-use crate::components::synapses::{Afferents, DenseSynapse, Post, Pre, Weights};
+use crate::components::synapses::{Afferents, DenseSynapse, Weights};
 use crate::schedule::{Phase, StepSchedule};
 
 /// Registers every built-in kind and named array.
@@ -657,14 +657,4 @@ pub fn parse_csv(text: &str) -> Result<Array2<Real>, String> {
     let ncols = ncols.unwrap_or(0);
     let nrows = data.len().checked_div(ncols).unwrap_or(0);
     Array2::from_shape_vec((nrows, ncols), data).map_err(|e| e.to_string())
-}
-
-/// Marks the entity built for a synapse or current source with its wiring.
-pub(crate) fn wire(ctx: &mut BuildCtx) {
-    if let Some(pre) = ctx.pre().map(|p| p.entity) {
-        ctx.world.entity_mut(ctx.entity).insert(Pre(pre));
-    }
-    if let Some(post) = ctx.post().map(|p| p.entity) {
-        ctx.world.entity_mut(ctx.entity).insert(Post(post));
-    }
 }
