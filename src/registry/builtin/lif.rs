@@ -1,0 +1,33 @@
+//! `"LIF"` and `"QuadLIF"`: ngclearn's leaky and quadratic integrate-and-fire cells.
+
+use super::positive_units;
+use crate::components::neurons::spiking::lif::{LIF_COMPARTMENTS, LifParams, lif_system};
+use crate::components::synapses::Afferents;
+use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::schedule::{Phase, StepSchedule};
+
+/// `"LIF"` — ngclearn's `LIFCell` (see [`LifParams`]).
+pub struct Lif;
+
+impl Kind for Lif {
+    const NAME: &'static str = "LIF";
+    const ROLE: Role = Role::Cell;
+    const DOC: &'static str =
+        "leaky integrate-and-fire cell with adaptive threshold (ngclearn LIFCell)";
+    const COMPARTMENTS: &'static [&'static str] = LIF_COMPARTMENTS;
+    type Params = LifParams;
+
+    fn validate(p: &LifParams) -> Result<(), KindError> {
+        positive_units(p.n_units)?;
+        p.validate().map_err(|(f, e)| KindError::invalid(f, e))
+    }
+
+    fn spawn(p: &LifParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
+        Ok(p.n_units)
+    }
+
+    fn add_systems(s: &mut StepSchedule) {
+        s.add(Phase::Cell, lif_system);
+    }
+}

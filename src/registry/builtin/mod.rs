@@ -1,0 +1,86 @@
+//! The built-in kinds, registered through the same [`Registry::register`] call a user's custom
+//! kind uses. One file per family of kinds.
+
+mod currents;
+mod dense;
+mod encoders;
+mod lif;
+
+pub use currents::*;
+pub use dense::*;
+pub use encoders::*;
+pub use lif::*;
+
+use serde::{Deserialize, Serialize};
+
+use super::{ArrayEntry, KindError, Registry};
+use crate::components::Real;
+use crate::components::compartment::*;
+use crate::components::synapses::dense::Biases;
+
+/// Registers every built-in kind and named array.
+pub fn register_all(r: &mut Registry) {
+    r.register_compartment::<Current>()
+        .register_compartment::<Voltage>()
+        .register_compartment::<Spikes>()
+        .register_compartment::<RawSpikes>()
+        .register_compartment::<Refract>()
+        .register_compartment::<TimeOfLastSpike>()
+        .register_compartment::<ThresholdTheta>()
+        .register_compartment::<Threshold>()
+        .register_compartment::<Surrogate>()
+        .register_compartment::<Inputs>()
+        .register_compartment::<Outputs>()
+        .register_compartment::<Biases>()
+        .register_array(ArrayEntry::weights());
+    r.register::<Lif>()
+        .register::<Poisson>()
+        .register::<Bernoulli>()
+        .register::<Dense>()
+        .register::<Constant>()
+        .register::<Step>()
+        .register::<Replay>();
+}
+
+/// A scalar for every unit, or one value per unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Values {
+    /// The same value for every unit.
+    Scalar(f64),
+    /// One value per unit.
+    PerUnit(Vec<f64>),
+}
+
+impl Values {
+    /// The per-unit values for `n` units; the error names `field`.
+    pub fn expand(&self, n: usize, field: &str) -> Result<Vec<Real>, KindError> {
+        let v = match self {
+            Values::Scalar(x) => vec![*x; n],
+            Values::PerUnit(v) if v.len() == n => v.clone(),
+            Values::PerUnit(v) => {
+                return Err(KindError::invalid(
+                    field,
+                    format!(
+                        "a number or a list of {n} numbers (one per unit), found {} values",
+                        v.len()
+                    ),
+                ));
+            }
+        };
+        if let Some(x) = v.iter().find(|x| !x.is_finite()) {
+            return Err(KindError::invalid(
+                field,
+                format!("finite numbers, found {x}"),
+            ));
+        }
+        Ok(v.into_iter().map(|x| x as Real).collect())
+    }
+}
+
+fn positive_units(n: usize) -> Result<(), KindError> {
+    if n == 0 {
+        return Err(KindError::invalid("n_units", "at least 1 unit, found 0"));
+    }
+    Ok(())
+}
