@@ -96,3 +96,29 @@ compartment!(
     /// `j` in the Gather phase.
     Outputs, "outputs"
 );
+compartment!(
+    /// `w` — recovery variable of two-variable cells (Izhikevich's u, FitzHugh–Nagumo's w;
+    /// units of the cell's voltage).
+    Recovery, "w"
+);
+compartment!(
+    /// `thr` — per-unit adaptive spike threshold (SLIF; units of the cell's voltage).
+    AdaptiveThreshold, "thr"
+);
+compartment!(
+    /// `threshold0` — per-unit initial thresholds (SLIF's jittered `thr`, restored by a reset).
+    InitialThreshold, "threshold0"
+);
+
+/// A per-entity matrix stored row-major (synaptic weights, SLIF's inhibition matrix),
+/// addressable by its reference name like a compartment.
+pub trait MatrixArray: Component<Mutability = Mutable> {
+    /// The reference library's name (`"weights"`, `"inh_weights"`).
+    const NAME: &'static str;
+    /// (rows, columns).
+    fn shape(&self) -> [usize; 2];
+    /// Row-major values.
+    fn values(&self) -> &[Real];
+    /// Row-major values, mutable (the shape is fixed at build time).
+    fn values_mut(&mut self) -> &mut [Real];
+}

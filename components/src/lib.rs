@@ -12,6 +12,7 @@ pub mod clock;
 pub mod compartment;
 pub mod currents;
 pub mod input_encoders;
+pub mod names;
 pub mod neurons;
 pub mod real;
 pub mod rng;

@@ -4,8 +4,7 @@ use bevy_ecs::prelude::*;
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
 use crate::components::Real;
-use crate::components::compartment::Compartment;
-use crate::components::synapses::Weights;
+use crate::components::compartment::{Compartment, MatrixArray};
 use crate::probe::{self, ProbeSpec};
 use crate::schedule::StepSchedule;
 
@@ -79,28 +78,33 @@ impl ArrayEntry {
         }
     }
 
-    /// The entry of synaptic [`Weights`] (`n_pre × n_post`).
-    pub fn weights() -> Self {
-        fn get(w: &World, e: Entity) -> Option<ArrayD<Real>> {
-            let wt = w.get::<Weights>(e)?;
-            ArrayD::from_shape_vec(IxDyn(&[wt.n_pre, wt.n_post]), wt.values.clone()).ok()
+    /// The entry of matrix `M` (`rows × columns`, e.g. synaptic `weights`).
+    pub fn matrix<M: MatrixArray>() -> Self {
+        fn get<M: MatrixArray>(w: &World, e: Entity) -> Option<ArrayD<Real>> {
+            let m = w.get::<M>(e)?;
+            ArrayD::from_shape_vec(IxDyn(&m.shape()), m.values().to_vec()).ok()
         }
-        fn set(w: &mut World, e: Entity, a: ArrayViewD<Real>) -> Result<(), Vec<usize>> {
-            let Some(mut wt) = w.get_mut::<Weights>(e) else {
+        fn set<M: MatrixArray>(
+            w: &mut World,
+            e: Entity,
+            a: ArrayViewD<Real>,
+        ) -> Result<(), Vec<usize>> {
+            let Some(mut m) = w.get_mut::<M>(e) else {
                 return Err(vec![]);
             };
-            if a.shape() != [wt.n_pre, wt.n_post] {
-                return Err(vec![wt.n_pre, wt.n_post]);
+            let shape = m.shape();
+            if a.shape() != shape {
+                return Err(shape.to_vec());
             }
-            for (dst, src) in wt.values.iter_mut().zip(a.iter()) {
+            for (dst, src) in m.values_mut().iter_mut().zip(a.iter()) {
                 *dst = *src;
             }
             Ok(())
         }
         Self {
-            name: "weights",
-            get,
-            set,
+            name: M::NAME,
+            get: get::<M>,
+            set: set::<M>,
             probe: None,
         }
     }

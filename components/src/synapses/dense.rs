@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 
 use super::gather::Pre;
 use crate::chunk::for_chunks;
-use crate::compartment::{Outputs, Spikes};
+use crate::compartment::{MatrixArray, Outputs, Spikes};
 use crate::{Real, chunk_struct};
 
 /// A dense synaptic cable (ngclearn 3.2.3 `DenseSynapse.advance_state`):
@@ -26,6 +26,19 @@ pub struct Weights {
     pub n_pre: usize,
     /// Postsynaptic units (columns).
     pub n_post: usize,
+}
+
+impl MatrixArray for Weights {
+    const NAME: &'static str = "weights";
+    fn shape(&self) -> [usize; 2] {
+        [self.n_pre, self.n_post]
+    }
+    fn values(&self) -> &[Real] {
+        &self.values
+    }
+    fn values_mut(&mut self) -> &mut [Real] {
+        &mut self.values
+    }
 }
 
 crate::compartment!(

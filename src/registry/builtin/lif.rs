@@ -1,6 +1,7 @@
 //! `"LIF"` and `"QuadLIF"`: ngclearn's leaky and quadratic integrate-and-fire cells.
 
 use super::positive_units;
+use crate::components::neurons::spiking::QuadLifParams;
 use crate::components::neurons::spiking::lif::{LIF_COMPARTMENTS, LifParams, lif_system};
 use crate::components::synapses::Afferents;
 use crate::registry::{BuildCtx, Kind, KindError, Role};
@@ -28,6 +29,32 @@ impl Kind for Lif {
     }
 
     fn add_systems(s: &mut StepSchedule) {
-        s.add(Phase::Cell, lif_system);
+        s.add(Phase::Cell, lif_system::<LifParams>);
+    }
+}
+
+/// `"QuadLIF"` — ngclearn's `QuadLIFCell` (see [`QuadLifParams`]).
+pub struct QuadLif;
+
+impl Kind for QuadLif {
+    const NAME: &'static str = "QuadLIF";
+    const ROLE: Role = Role::Cell;
+    const DOC: &'static str =
+        "quadratic leaky integrate-and-fire cell with adaptive threshold (ngclearn QuadLIFCell)";
+    const COMPARTMENTS: &'static [&'static str] = LIF_COMPARTMENTS;
+    type Params = QuadLifParams;
+
+    fn validate(p: &QuadLifParams) -> Result<(), KindError> {
+        positive_units(p.n_units)?;
+        p.validate().map_err(|(f, e)| KindError::invalid(f, e))
+    }
+
+    fn spawn(p: &QuadLifParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
+        Ok(p.n_units)
+    }
+
+    fn add_systems(s: &mut StepSchedule) {
+        s.add(Phase::Cell, lif_system::<QuadLifParams>);
     }
 }

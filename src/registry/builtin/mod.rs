@@ -4,18 +4,26 @@
 mod currents;
 mod dense;
 mod encoders;
+mod fitzhugh_nagumo;
+mod izhikevich;
 mod lif;
+mod slif;
 
 pub use currents::*;
 pub use dense::*;
 pub use encoders::*;
+pub use fitzhugh_nagumo::*;
+pub use izhikevich::*;
 pub use lif::*;
+pub use slif::*;
 
 use serde::{Deserialize, Serialize};
 
 use super::{ArrayEntry, KindError, Registry};
 use crate::components::Real;
 use crate::components::compartment::*;
+use crate::components::neurons::spiking::slif::InhibitionWeights;
+use crate::components::synapses::Weights;
 use crate::components::synapses::dense::Biases;
 
 /// Registers every built-in kind and named array.
@@ -32,8 +40,16 @@ pub fn register_all(r: &mut Registry) {
         .register_compartment::<Inputs>()
         .register_compartment::<Outputs>()
         .register_compartment::<Biases>()
-        .register_array(ArrayEntry::weights());
+        .register_compartment::<Recovery>()
+        .register_compartment::<AdaptiveThreshold>()
+        .register_compartment::<InitialThreshold>()
+        .register_array(ArrayEntry::matrix::<InhibitionWeights>())
+        .register_array(ArrayEntry::matrix::<Weights>());
     r.register::<Lif>()
+        .register::<QuadLif>()
+        .register::<Slif>()
+        .register::<Izhikevich>()
+        .register::<FitzhughNagumo>()
         .register::<Poisson>()
         .register::<Bernoulli>()
         .register::<Dense>()

@@ -3,7 +3,8 @@
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::integrate::IntegrationType;
+use super::bookkeeping::*;
+use super::integrate::Integrator;
 use super::surrogate::{SurrogateType, d_arctan};
 use crate::chunk::for_chunks;
 use crate::compartment::*;
@@ -48,7 +49,7 @@ pub struct LifParams {
     pub one_spike: bool,
     /// Integration of the membrane ODE: `"euler"` or `"midpoint"` (alias `"rk2"`).
     #[serde(default)]
-    pub integration_type: IntegrationType,
+    pub integration_type: Integrator,
     /// Accepted for compatibility; ngclearn always uses the arctan surrogate (alpha 0.2).
     #[serde(default)]
     pub surrogate_type: SurrogateType,
@@ -97,7 +98,7 @@ impl LifParams {
             theta_plus: d_theta_plus(),
             refract_time: d_refract_time(),
             one_spike: false,
-            integration_type: IntegrationType::Euler,
+            integration_type: Integrator::Euler,
             surrogate_type: SurrogateType::StraightThrough,
             v_min: None,
             max_one_spike: false,
@@ -212,14 +213,43 @@ chunk_struct!(
     }
 );
 
+/// The leak term of an LIF-family membrane, `τ_m·dv/dt = leak(v) + R·j·mask`, and what the
+/// ngclearn class writes besides `v` (LIFCell and QuadLIFCell differ there).
+pub trait Membrane: Copy + Send + Sync {
+    /// Whether the step writes the arctan `surrogate` (LIFCell) or leaves it at 1 (QuadLIFCell).
+    const WRITES_SURROGATE: bool;
+    /// Whether the step writes `v_thr = thr + thr_theta` (LIFCell) or leaves it at `thr`
+    /// (QuadLIFCell, which still adapts `thr_theta` and spikes against `thr + thr_theta`).
+    const WRITES_V_THR: bool;
+    /// The leak term at `v` (mV).
+    fn leak(&self, v: Real) -> Real;
+}
+
+/// LIFCell's linear leak `(v_rest − v)·g_L` (mV).
+#[derive(Clone, Copy, Debug)]
+pub struct LinearLeak {
+    /// Resting potential (mV).
+    pub v_rest: Real,
+    /// Leak conductance `conduct_leak` (dimensionless).
+    pub g_l: Real,
+}
+
+impl Membrane for LinearLeak {
+    const WRITES_SURROGATE: bool = true;
+    const WRITES_V_THR: bool = true;
+    #[inline(always)]
+    fn leak(&self, v: Real) -> Real {
+        (self.v_rest - v) * self.g_l
+    }
+}
+
 /// Step constants of [`lif_kernel`], rounded to [`Real`] once per step.
 #[derive(Clone, Copy, Debug)]
-pub struct LifConsts {
+pub struct LifConsts<M> {
+    membrane: M,
     resist_m: Real,
     thr: Real,
-    v_rest: Real,
     v_reset: Real,
-    g_l: Real,
     inv_tau_m: Real,
     refract_t: Real,
     theta_decay: Option<(Real, Real)>,
@@ -227,23 +257,23 @@ pub struct LifConsts {
     ds_dj: Real,
     dt: Real,
     t: Real,
-    integration: IntegrationType,
+    integration: Integrator,
     /// Whether `tols` is written by the element-wise pass (false when a one-spike rule
     /// rewrites `s` afterwards).
     write_tols: bool,
 }
 
-impl LifConsts {
-    /// Constants for a step of size `dt` (ms) starting at time `t` (ms).
-    pub fn new(p: &LifParams, dt: f64, t: f64) -> Self {
+impl<M: Membrane> LifConsts<M> {
+    /// Constants for a step of size `dt` (ms) starting at time `t` (ms), with the leak term
+    /// `membrane`.
+    pub fn new(p: &LifParams, membrane: M, dt: f64, t: f64) -> Self {
         let r = |x: f64| x as Real;
         let dt_r = r(dt);
         Self {
+            membrane,
             resist_m: r(p.resist_m),
             thr: r(p.thr),
-            v_rest: r(p.v_rest),
             v_reset: r(p.v_reset),
-            g_l: r(p.conduct_leak),
             inv_tau_m: r(1.0 / p.tau_m),
             refract_t: r(p.refract_time),
             // exp(-dt/τθ) evaluated in double and rounded once: XLA's float32 value.
@@ -259,23 +289,25 @@ impl LifConsts {
     }
 }
 
-/// The element-wise part of one LIF step (ngclearn 3.2.3 `LIFCell.advance_state`, l.176-229),
-/// in ngclearn's order, every right-hand side reading the previous step's compartments:
+/// The element-wise part of one step of an LIF-family cell (ngclearn 3.2.3
+/// `LIFCell.advance_state`, l.176-229; `QuadLIFCell.advance_state`, l.150-200), in ngclearn's
+/// order, every right-hand side reading the previous step's compartments:
 ///
 /// ```text
 /// j      = j_in · R
 /// θ_k    = thr_theta + thr                       (threshold of this step)
 /// mask   = [rfr ≥ refract_time]                  (only the input is masked; the leak acts)
-/// dv/dt  = ((v_rest − v)·g_L + j·mask) / τ_m      integrated by Euler or explicit midpoint
+/// dv/dt  = (leak(v) + j·mask) / τ_m               integrated by the cell's Integrator
 /// s      = [v' > θ_k]                              (strict)
 /// rfr'   = (rfr + dt)·(1 − s)
-/// surrogate' = darctan(v', θ_k, α = 0.2) · R·dt/τ_m   (on the pre-reset v')
+/// surrogate' = darctan(v', θ_k, α = 0.2) · R·dt/τ_m   (LIF only; on the pre-reset v')
 /// v'     = v'·(1 − s) + s·v_reset
-/// thr_theta' = thr_theta·exp(−dt/τ_θ) + s_raw·θ₊ ;  v_thr' = thr + thr_theta'   (if τ_θ > 0)
+/// thr_theta' = thr_theta·exp(−dt/τ_θ) + s_raw·θ₊      (if τ_θ > 0)
+/// v_thr' = thr + thr_theta'                           (LIF only)
 /// tols'  = (1 − s)·tols + s·t
 /// v'     = max(v', v_min)                          (if v_min is set; after the reset)
 /// ```
-pub fn lif_kernel(k: &LifConsts, c: LifChunk) {
+pub fn lif_kernel<M: Membrane>(k: &LifConsts<M>, c: LifChunk) {
     let LifChunk {
         j,
         v,
@@ -290,22 +322,26 @@ pub fn lif_kernel(k: &LifConsts, c: LifChunk) {
     for i in 0..v.len() {
         let ji = j[i] * k.resist_m;
         let thr_k = thr_theta[i] + k.thr;
-        let mask: Real = if rfr[i] >= k.refract_t { 1.0 } else { 0.0 };
-        let f = |x: Real| ((k.v_rest - x) * k.g_l + ji * mask) * k.inv_tau_m;
+        let mask = refract_mask(rfr[i], k.refract_t);
+        let f = |x: Real| (k.membrane.leak(x) + ji * mask) * k.inv_tau_m;
         let mut vi = k.integration.step(v[i], k.dt, f);
-        let si: Real = if vi > thr_k { 1.0 } else { 0.0 };
+        let si = spike(vi, thr_k);
         rfr[i] = (rfr[i] + k.dt) * (1.0 - si);
-        surrogate[i] = d_arctan(vi, thr_k, 0.2) * k.ds_dj;
-        vi = vi * (1.0 - si) + si * k.v_reset;
+        if M::WRITES_SURROGATE {
+            surrogate[i] = d_arctan(vi, thr_k, 0.2) * k.ds_dj;
+        }
+        vi = reset(vi, si, k.v_reset);
         s[i] = si;
         s_raw[i] = si;
         if let Some((decay, plus)) = k.theta_decay {
-            let th = thr_theta[i] * decay + si * plus;
+            let th = threshold_theta(thr_theta[i], si, decay, plus);
             thr_theta[i] = th;
-            v_thr[i] = k.thr + th;
+            if M::WRITES_V_THR {
+                v_thr[i] = k.thr + th;
+            }
         }
         if k.write_tols {
-            tols[i] = (1.0 - si) * tols[i] + si * k.t;
+            tols[i] = time_of_last_spike(tols[i], si, k.t);
         }
         if let Some(v_min) = k.v_min {
             vi = vi.max(v_min);
@@ -361,17 +397,41 @@ pub fn lif_select(
         }
     }
     for (tl, si) in tols.iter_mut().zip(s.iter()) {
-        *tl = (1.0 - si) * *tl + si * t;
+        *tl = time_of_last_spike(*tl, *si, t);
     }
 }
 
-/// The Cell-phase system of every LIF population: [`lif_kernel`] over chunks in parallel, then
-/// [`lif_select`] when a one-spike rule is on.
+/// A population kind of the LIF family: its parameters as LIFCell parameters plus its
+/// membrane's leak term. [`lif_system`] runs every population of such a kind.
+pub trait LifFamily: Component {
+    /// The leak term of the membrane.
+    type Membrane: Membrane;
+    /// The parameters LIFCell shares (for QuadLIF: `conduct_leak` = 1, as ngclearn hard-wires).
+    fn lif(&self) -> LifParams;
+    /// The leak term.
+    fn membrane(&self) -> Self::Membrane;
+}
+
+impl LifFamily for LifParams {
+    type Membrane = LinearLeak;
+    fn lif(&self) -> LifParams {
+        self.clone()
+    }
+    fn membrane(&self) -> LinearLeak {
+        LinearLeak {
+            v_rest: self.v_rest as Real,
+            g_l: self.conduct_leak as Real,
+        }
+    }
+}
+
+/// The Cell-phase system of every population of LIF-family kind `P`: [`lif_kernel`] over
+/// chunks in parallel, then [`lif_select`] when a one-spike rule is on.
 #[allow(clippy::type_complexity)]
-pub fn lif_system(
+pub fn lif_system<P: LifFamily>(
     clock: Res<Clock>,
     mut cells: Query<(
-        &LifParams,
+        &P,
         &RandomStream,
         &Current,
         &mut Voltage,
@@ -384,10 +444,22 @@ pub fn lif_system(
         &mut Surrogate,
     )>,
 ) {
-    for (p, stream, j, mut v, mut s, mut s_raw, mut rfr, mut th, mut v_thr, mut tols, mut sg) in
-        &mut cells
+    for (
+        params,
+        stream,
+        j,
+        mut v,
+        mut s,
+        mut s_raw,
+        mut rfr,
+        mut th,
+        mut v_thr,
+        mut tols,
+        mut sg,
+    ) in &mut cells
     {
-        let k = LifConsts::new(p, clock.dt, clock.t());
+        let p = params.lif();
+        let k = LifConsts::new(&p, params.membrane(), clock.dt, clock.t());
         let argmax_v_prev = if p.max_one_spike { argmax(&v.0) } else { 0 };
         let chunk = LifChunk {
             j: &j.0,
@@ -403,7 +475,7 @@ pub fn lif_system(
         for_chunks(chunk, &|c, _| lif_kernel(&k, c));
         if !k.write_tols {
             lif_select(
-                p,
+                &p,
                 stream,
                 clock.step,
                 k.t,
@@ -425,7 +497,7 @@ mod tests {
         c.j.0.fill(j);
         let mut times = vec![];
         for k in 0..steps {
-            let consts = LifConsts::new(p, dt, k as f64 * dt);
+            let consts = LifConsts::new(p, p.membrane(), dt, k as f64 * dt);
             let chunk = LifChunk {
                 j: &c.j.0,
                 v: &mut c.v.0,

@@ -1,0 +1,34 @@
+//! `"FitzhughNagumo"`: ngclearn's FitzHugh–Nagumo cell.
+
+use super::positive_units;
+use crate::components::neurons::spiking::FitzhughNagumoParams;
+use crate::components::neurons::spiking::fitzhugh_nagumo::fitzhugh_nagumo_system;
+use crate::components::neurons::spiking::izhikevich::TWO_VARIABLE_COMPARTMENTS;
+use crate::components::synapses::Afferents;
+use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::schedule::{Phase, StepSchedule};
+
+/// `"FitzhughNagumo"` — ngclearn's `FitzhughNagumoCell` (see [`FitzhughNagumoParams`]).
+pub struct FitzhughNagumo;
+
+impl Kind for FitzhughNagumo {
+    const NAME: &'static str = "FitzhughNagumo";
+    const ROLE: Role = Role::Cell;
+    const DOC: &'static str = "FitzHugh–Nagumo cell (ngclearn FitzhughNagumoCell)";
+    const COMPARTMENTS: &'static [&'static str] = TWO_VARIABLE_COMPARTMENTS;
+    type Params = FitzhughNagumoParams;
+
+    fn validate(p: &FitzhughNagumoParams) -> Result<(), KindError> {
+        positive_units(p.n_units)?;
+        p.validate().map_err(|(f, e)| KindError::invalid(f, e))
+    }
+
+    fn spawn(p: &FitzhughNagumoParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
+        Ok(p.n_units)
+    }
+
+    fn add_systems(s: &mut StepSchedule) {
+        s.add(Phase::Cell, fitzhugh_nagumo_system);
+    }
+}

@@ -1,0 +1,37 @@
+//! `"Izhikevich"`: ngclearn's Izhikevich cell, with named presets.
+
+use super::positive_units;
+use crate::components::neurons::spiking::IzhikevichParams;
+use crate::components::neurons::spiking::izhikevich::{
+    TWO_VARIABLE_COMPARTMENTS, izhikevich_system,
+};
+use crate::components::synapses::Afferents;
+use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::schedule::{Phase, StepSchedule};
+
+/// `"Izhikevich"` — ngclearn's `IzhikevichCell` (see [`IzhikevichParams`]); `preset:
+/// "fast_spiking"` and the other named patterns set (tau_w, coupling_factor, v_reset, w_reset).
+pub struct Izhikevich;
+
+impl Kind for Izhikevich {
+    const NAME: &'static str = "Izhikevich";
+    const ROLE: Role = Role::Cell;
+    const DOC: &'static str =
+        "Izhikevich cell with named firing-pattern presets (ngclearn IzhikevichCell)";
+    const COMPARTMENTS: &'static [&'static str] = TWO_VARIABLE_COMPARTMENTS;
+    type Params = IzhikevichParams;
+
+    fn validate(p: &IzhikevichParams) -> Result<(), KindError> {
+        positive_units(p.n_units)?;
+        p.validate().map_err(|(f, e)| KindError::invalid(f, e))
+    }
+
+    fn spawn(p: &IzhikevichParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
+        Ok(p.n_units)
+    }
+
+    fn add_systems(s: &mut StepSchedule) {
+        s.add(Phase::Cell, izhikevich_system);
+    }
+}

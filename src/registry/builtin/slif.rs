@@ -1,0 +1,46 @@
+//! `"SLIF"`: ngclearn's simplified LIF cell with lateral inhibition.
+
+use super::positive_units;
+use crate::components::neurons::spiking::SlifParams;
+use crate::components::neurons::spiking::slif::slif_system;
+use crate::components::synapses::Afferents;
+use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::schedule::{Phase, StepSchedule};
+
+/// `"SLIF"` — ngclearn's `SLIFCell` (see [`SlifParams`]). Besides its compartments it persists
+/// `threshold0` and the inhibition matrix `inh_weights`, which a test or a user can set from
+/// arrays with `Model::set_array` (the path `load` uses).
+pub struct Slif;
+
+impl Kind for Slif {
+    const NAME: &'static str = "SLIF";
+    const ROLE: Role = Role::Cell;
+    const DOC: &'static str =
+        "simplified LIF cell with lateral inhibition and adaptive thresholds (ngclearn SLIFCell)";
+    const COMPARTMENTS: &'static [&'static str] = &[
+        "j",
+        "s",
+        "tols",
+        "v",
+        "thr",
+        "rfr",
+        "surrogate",
+        "threshold0",
+    ];
+    type Params = SlifParams;
+
+    fn validate(p: &SlifParams) -> Result<(), KindError> {
+        positive_units(p.n_units)?;
+        p.validate().map_err(|(f, e)| KindError::invalid(f, e))
+    }
+
+    fn spawn(p: &SlifParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        let state = p.initial_state(ctx.stream());
+        ctx.insert((p.clone(), state, Afferents::default()));
+        Ok(p.n_units)
+    }
+
+    fn add_systems(s: &mut StepSchedule) {
+        s.add(Phase::Cell, slif_system);
+    }
+}
