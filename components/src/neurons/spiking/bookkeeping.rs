@@ -35,7 +35,7 @@ pub fn time_of_last_spike(tols: Real, s: Real, t: Real) -> Real {
 /// `θ' = θ·exp(−dt/τ_θ) + s·θ₊`, with `decay = exp(−dt/τ_θ)` precomputed per step.
 #[inline(always)]
 pub fn threshold_theta(theta: Real, s: Real, decay: Real, theta_plus: Real) -> Real {
-    theta * decay + s * theta_plus
+    theta.mul_add(decay, s * theta_plus)
 }
 
 #[cfg(test)]

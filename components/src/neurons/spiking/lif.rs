@@ -223,6 +223,11 @@ pub trait Membrane: Copy + Send + Sync {
     const WRITES_V_THR: bool;
     /// The leak term at `v` (mV).
     fn leak(&self, v: Real) -> Real;
+    /// `leak(v) + input`, rounded as ngclearn's compiled step rounds it.
+    #[inline(always)]
+    fn leak_plus(&self, v: Real, input: Real) -> Real {
+        self.leak(v) + input
+    }
 }
 
 /// LIFCell's linear leak `(v_rest − v)·g_L` (mV).
@@ -323,7 +328,7 @@ pub fn lif_kernel<M: Membrane>(k: &LifConsts<M>, c: LifChunk) {
         let ji = j[i] * k.resist_m;
         let thr_k = thr_theta[i] + k.thr;
         let mask = refract_mask(rfr[i], k.refract_t);
-        let f = |x: Real| (k.membrane.leak(x) + ji * mask) * k.inv_tau_m;
+        let f = |x: Real| k.membrane.leak_plus(x, ji * mask) * k.inv_tau_m;
         let mut vi = k.integration.step(v[i], k.dt, f);
         let si = spike(vi, thr_k);
         rfr[i] = (rfr[i] + k.dt) * (1.0 - si);

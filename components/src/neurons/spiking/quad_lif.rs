@@ -159,6 +159,17 @@ impl Membrane for QuadraticLeak {
     fn leak(&self, v: Real) -> Real {
         ((self.v_rest - v) * (v - self.v_c)) * self.a0
     }
+    /// `leak(v) + input` as XLA compiles it: one fused multiply-add, and with a₀ = 1 (the
+    /// default) XLA drops the multiplication by one first.
+    #[inline(always)]
+    fn leak_plus(&self, v: Real, input: Real) -> Real {
+        let (a, b) = (self.v_rest - v, v - self.v_c);
+        if self.a0 == 1.0 {
+            a.mul_add(b, input)
+        } else {
+            (a * b).mul_add(self.a0, input)
+        }
+    }
 }
 
 impl LifFamily for QuadLifParams {

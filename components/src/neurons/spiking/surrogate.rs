@@ -55,5 +55,5 @@ impl From<SurrogateType> for String {
 pub fn d_arctan(v: Real, thr: Real, alpha: Real) -> Real {
     let pi = std::f64::consts::PI as Real;
     let x = (v - thr) * pi * (alpha * 0.5);
-    (1.0 / (1.0 + x * x)) * (1.0 / pi)
+    (1.0 / x.mul_add(x, 1.0)) * (1.0 / pi)
 }
