@@ -6,14 +6,17 @@
 //! `components/src/neurons/spiking/lif.rs`):
 //!
 //! 1. its parameters, a serde struct that is also an ECS component ([`AdExParams`]);
-//! 2. any state the shared compartments (`j`, `v`, `s` …) do not cover, declared with
-//!    `compartment!` ([`Adaptation`], reference name `"w"`);
-//! 3. a kernel — a pure function over one chunk of slices ([`adex_kernel`]) — and the ECS
-//!    system that runs it over every population of the kind with `for_chunks` ([`adex_system`]);
+//! 2. its state, in the shared compartments (`j`, `v`, `w`, `s` …: here the built-in
+//!    [`Recovery`] holds the adaptation current `w`); state they do not cover is declared with
+//!    `compartment!` ([`PeakCount`], reference name `"n_peaks"`) and registered by name;
+//! 3. a kernel — a pure function over one chunk of slices, integrating with the same
+//!    [`Integrator`] the built-in cells use ([`adex_kernel`]) — and the ECS system that runs it
+//!    over every population of the kind with `for_chunks` ([`adex_system`]);
 //! 4. `impl Kind` ([`AdEx`]): name, role, compartments, validation, spawning and systems.
 //!
 //! [`register`] adds the kind and its compartment to a [`Registry`]; from then on configs name
-//! it like any built-in (`kind: "AdEx"`), and current sources, synapses and probes work with it.
+//! it like any built-in (`kind: "AdEx"`), and current sources, synapses, probes and save/load
+//! work with it.
 //!
 //! Run it from the repository root with `cargo run --example custom_cell`.
 
@@ -24,7 +27,8 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use cortecs::components::chunk::for_chunks;
-use cortecs::components::compartment::{Current, Spikes, Voltage};
+use cortecs::components::compartment::{Current, Recovery, Spikes, Voltage};
+use cortecs::components::neurons::spiking::Integrator;
 use cortecs::components::synapses::Afferents;
 use cortecs::prelude::*;
 use cortecs::schedule::StepSchedule;
@@ -69,6 +73,9 @@ pub struct AdExParams {
     /// Spike cut-off (mV): a spike is emitted when v exceeds it.
     #[serde(default = "d_v_peak")]
     pub v_peak: f64,
+    /// `"euler"` (default), `"midpoint"` or `"rk4"` — cortecs' shared [`Integrator`].
+    #[serde(default)]
+    pub integration_type: Integrator,
 }
 
 fn d_c_m() -> f64 {
@@ -114,6 +121,7 @@ impl AdExParams {
             b: d_b(),
             v_reset: d_e_l(),
             v_peak: d_v_peak(),
+            integration_type: Integrator::Euler,
         }
     }
 
@@ -169,12 +177,12 @@ impl AdExParams {
 // 2. A new compartment
 
 cortecs::components::compartment!(
-    /// `w` — adaptation current of an AdEx unit (pA).
-    Adaptation, "w"
+    /// `n_peaks` — spikes emitted by each AdEx unit since the model was built.
+    PeakCount, "n_peaks"
 );
 
 /// Reference names of the AdEx compartments (what probes and save/load can address).
-pub const ADEX_COMPARTMENTS: &[&str] = &["j", "v", "w", "s"];
+pub const ADEX_COMPARTMENTS: &[&str] = &["j", "v", "w", "s", "n_peaks"];
 
 // ---------------------------------------------------------------------------------------------
 // 3. Kernel and system
@@ -186,6 +194,7 @@ cortecs::components::chunk_struct!(
         mut v: &mut [Real],
         mut w: &mut [Real],
         mut s: &mut [Real],
+        mut n_peaks: &mut [Real],
     }
 );
 
@@ -193,17 +202,19 @@ cortecs::components::chunk_struct!(
 /// once per step.
 #[derive(Clone, Copy, Debug)]
 pub struct AdExConsts {
-    dt_over_c: Real,
+    inv_c: Real,
     g_l: Real,
     g_l_delta_t: Real,
     e_l: Real,
     v_t: Real,
     inv_delta_t: Real,
-    dt_over_tau_w: Real,
+    inv_tau_w: Real,
     a: Real,
     b: Real,
     v_reset: Real,
     v_peak: Real,
+    dt: Real,
+    integration: Integrator,
 }
 
 impl AdExConsts {
@@ -211,22 +222,25 @@ impl AdExConsts {
     pub fn new(p: &AdExParams, dt: f64) -> Self {
         let r = |x: f64| x as Real;
         Self {
-            dt_over_c: r(dt / p.c_m),
+            inv_c: r(1.0 / p.c_m),
             g_l: r(p.g_l),
             g_l_delta_t: r(p.g_l * p.delta_t),
             e_l: r(p.e_l),
             v_t: r(p.v_t),
             inv_delta_t: r(1.0 / p.delta_t),
-            dt_over_tau_w: r(dt / p.tau_w),
+            inv_tau_w: r(1.0 / p.tau_w),
             a: r(p.a),
             b: r(p.b),
             v_reset: r(p.v_reset),
             v_peak: r(p.v_peak),
+            dt: r(dt),
+            integration: p.integration_type,
         }
     }
 }
 
-/// One forward-Euler step of the AdEx model for every unit of a chunk:
+/// One step of the AdEx model for every unit of a chunk, integrated by the population's
+/// [`Integrator`] (forward Euler by default):
 ///
 /// ```text
 /// C   dv/dt = −g_L (v − E_L) + g_L Δ_T exp((v − V_T)/Δ_T) − w + I      (I = j, pA)
@@ -234,22 +248,31 @@ impl AdExConsts {
 /// spike when v > v_peak:  v ← v_reset,  w ← w + b
 /// ```
 ///
-/// Both right-hand sides read the previous step's `v` and `w` (forward Euler); the spike test
-/// and the reset act on the updated values, and `s` is 1.0 on the step a unit spikes, else 0.0.
-/// Near v_peak the exponential makes one step overshoot far above the cut-off (even to +∞);
-/// the reset discards that value, so only `s` records that it happened.
+/// The spike test and the reset act on the integrated values; `s` is 1.0 on the step a unit
+/// spikes, else 0.0, and `n_peaks` counts the spikes. Near v_peak the exponential makes one step
+/// overshoot far above the cut-off (even to +∞); the reset discards that value, so only `s`
+/// records that it happened.
 pub fn adex_kernel(k: &AdExConsts, c: AdExChunk) {
-    let AdExChunk { j, v, w, s } = c;
+    let AdExChunk {
+        j,
+        v,
+        w,
+        s,
+        n_peaks,
+    } = c;
     for i in 0..v.len() {
-        let (vi, wi) = (v[i], w[i]);
-        let spike_current = k.g_l_delta_t * ((vi - k.v_t) * k.inv_delta_t).exp();
-        let dv = (-k.g_l * (vi - k.e_l) + spike_current - wi + j[i]) * k.dt_over_c;
-        let dw = (k.a * (vi - k.e_l) - wi) * k.dt_over_tau_w;
-        let (mut v_new, mut w_new) = (vi + dv, wi + dw);
+        let input = j[i];
+        let fv = |v: Real, w: Real| {
+            let spike_current = k.g_l_delta_t * ((v - k.v_t) * k.inv_delta_t).exp();
+            (-k.g_l * (v - k.e_l) + spike_current - w + input) * k.inv_c
+        };
+        let fw = |v: Real, w: Real| (k.a * (v - k.e_l) - w) * k.inv_tau_w;
+        let (mut v_new, mut w_new) = k.integration.step2(v[i], w[i], k.dt, fv, fw);
         let spiked = v_new > k.v_peak;
         if spiked {
             v_new = k.v_reset;
             w_new += k.b;
+            n_peaks[i] += 1.0;
         }
         v[i] = v_new;
         w[i] = w_new;
@@ -265,17 +288,19 @@ pub fn adex_system(
         &AdExParams,
         &Current,
         &mut Voltage,
-        &mut Adaptation,
+        &mut Recovery,
         &mut Spikes,
+        &mut PeakCount,
     )>,
 ) {
-    for (p, j, mut v, mut w, mut s) in &mut cells {
+    for (p, j, mut v, mut w, mut s, mut n_peaks) in &mut cells {
         let k = AdExConsts::new(p, clock.dt);
         let chunk = AdExChunk {
             j: &j.0,
             v: &mut v.0,
             w: &mut w.0,
             s: &mut s.0,
+            n_peaks: &mut n_peaks.0,
         };
         for_chunks(chunk, &|c, _| adex_kernel(&k, c));
     }
@@ -299,7 +324,7 @@ impl Kind for AdEx {
         p.validate()
     }
 
-    /// Starts every unit at rest: `v = E_L`, `w = 0`, `j = 0`, `s = 0`. [`Afferents`] lets the
+    /// Starts every unit at rest: `v = E_L`, `w = 0`, `j = 0`, `s = 0`, `n_peaks = 0`. [`Afferents`] lets the
     /// Gather phase sum current sources and synapses into `j`.
     fn spawn(p: &AdExParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
         let n = p.n_units;
@@ -307,8 +332,9 @@ impl Kind for AdEx {
             p.clone(),
             Current(vec![0.0; n]),
             Voltage(vec![p.e_l as Real; n]),
-            Adaptation(vec![0.0; n]),
+            Recovery(vec![0.0; n]),
             Spikes(vec![0.0; n]),
+            PeakCount(vec![0.0; n]),
             Afferents::default(),
         ));
         Ok(n)
@@ -319,10 +345,10 @@ impl Kind for AdEx {
     }
 }
 
-/// Registers the `"AdEx"` kind and its `"w"` compartment in `registry`.
+/// Registers the `"AdEx"` kind and its `"n_peaks"` compartment in `registry`.
 pub fn register(registry: &mut Registry) {
     registry
-        .register_compartment::<Adaptation>()
+        .register_compartment::<PeakCount>()
         .register::<AdEx>();
 }
 

@@ -486,3 +486,220 @@ fn ron_syntax_error() {
         ],
     );
 }
+
+/// A small valid model of the newer cell kinds. The header comment mentions `tau_w` and
+/// `integration_type` on purpose, and `tau_m`/`tau_w` occur in more than one entity: errors
+/// must point at the field of the right entity, not at words in comments.
+const KINDS: &str = r#"// Izhikevich, FitzHugh–Nagumo and SLIF cells under constant currents; tau_w is in ms and
+// integration_type is "euler" unless given.
+Model(
+    dt: 0.1,
+    seed: 7,
+    cells: [
+        (name: "iz", kind: "Izhikevich", params: (
+            n_units: 2,
+            preset: "fast_spiking",
+            tau_w: 20.0,
+            integration_type: "midpoint",
+        )),
+        (name: "fhn", kind: "FitzhughNagumo", params: (
+            n_units: 2,
+            tau_m: 1.0,
+            gamma: 3.0,
+            integration_type: "rk2",
+        )),
+        (name: "sl", kind: "SLIF", params: (
+            n_units: 3,
+            tau_m: 10.0,
+            resist_m: 1.0,
+            thr: 0.5,
+            resist_inh: 0.3,
+            refract_time: 1.0,
+        )),
+    ],
+    inputs: [
+        (name: "I_iz", kind: "Constant", target: "iz", params: (value: 10.0)),
+        (name: "I_fhn", kind: "Constant", target: "fhn", params: (value: 0.5)),
+        (name: "I_sl", kind: "Constant", target: "sl", params: (value: [0.4, 0.8, 1.2])),
+    ],
+    probes: [
+        (target: "iz", compartment: "v"),
+        (target: "fhn", compartment: "w"),
+        (target: "sl", compartment: "thr"),
+    ],
+    run: (steps: 10),
+)
+"#;
+
+/// `KINDS` with `from` replaced by `to` (which must occur exactly once).
+fn kinds_with(from: &str, to: &str) -> String {
+    assert_eq!(KINDS.matches(from).count(), 1, "fixture edit `{from}`");
+    KINDS.replacen(from, to, 1)
+}
+
+/// The valid `preset` names, quoted as the message lists them.
+const PRESETS: [&str; 6] = [
+    "\"regular_spiking\"",
+    "\"intrinsically_bursting\"",
+    "\"chattering\"",
+    "\"fast_spiking\"",
+    "\"low_threshold_spiking\"",
+    "\"resonator\"",
+];
+
+/// The valid `integration_type` names, quoted as the message lists them.
+const INTEGRATORS: [&str; 4] = ["\"euler\"", "\"midpoint\"", "\"rk2\"", "\"rk4\""];
+
+#[test]
+fn new_kinds_valid_config_checks_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(dir.path(), "model.ron", KINDS);
+    for args in [
+        vec!["check".as_ref(), cfg.as_os_str()],
+        vec![
+            "run".as_ref(),
+            cfg.as_os_str(),
+            "--out".as_ref(),
+            dir.path().join("out").as_os_str(),
+        ],
+    ] {
+        let out = cortecs(args);
+        assert!(
+            out.status.success(),
+            "{:?}\nstderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(dir.path().join("out").join("sl.thr.npy").is_file());
+}
+
+#[test]
+fn unknown_izhikevich_preset() {
+    let text = kinds_with(r#""fast_spiking""#, r#""fast_spikng""#);
+    let (_d, cfg, e) = run_bad(&text);
+    at_line(&e, &cfg, pos(&text, r#""fast_spikng""#).0);
+    has(headline(&e), &["entity `iz`", "preset", "\"fast_spikng\""]);
+    has(&e, &["did you mean \"fast_spiking\"?"]);
+    has(&e, &PRESETS);
+}
+
+#[test]
+fn unknown_izhikevich_preset_location_and_field() {
+    let text = kinds_with(r#""fast_spiking""#, r#""fast_spikng""#);
+    let (_d, cfg, e) = run_bad(&text);
+    at(&e, &cfg, pos(&text, r#""fast_spikng""#));
+    has(
+        headline(&e),
+        &["entity `iz`", "`preset`", "\"fast_spikng\""],
+    );
+}
+
+#[test]
+fn unknown_integration_type() {
+    for (entity, from, bad, suggestion) in [
+        ("iz", "\"midpoint\"", "\"rk3\"", None),
+        ("fhn", "\"rk2\"", "\"eular\"", Some("\"euler\"")),
+    ] {
+        let text = kinds_with(from, bad);
+        let (_d, cfg, e) = run_bad(&text);
+        at_line(&e, &cfg, pos(&text, bad).0);
+        has(
+            headline(&e),
+            &[&format!("entity `{entity}`"), "integration_type", bad],
+        );
+        has(&e, &INTEGRATORS);
+        if let Some(s) = suggestion {
+            has(&e, &[&format!("did you mean {s}?")]);
+        }
+    }
+}
+
+#[test]
+fn unknown_integration_type_location_and_field() {
+    for (entity, from, bad) in [
+        ("iz", "\"midpoint\"", "\"rk3\""),
+        ("fhn", "\"rk2\"", "\"eular\""),
+    ] {
+        let text = kinds_with(from, bad);
+        let (_d, cfg, e) = run_bad(&text);
+        at(&e, &cfg, pos(&text, bad));
+        has(
+            headline(&e),
+            &[&format!("entity `{entity}`"), "`integration_type`", bad],
+        );
+    }
+}
+
+#[test]
+fn bad_izhikevich_tau_w() {
+    // Given next to a preset, `tau_w` overrides it and is checked like any time constant.
+    for (value, shown) in [
+        ("0.0", "found 0"),
+        ("-1.0", "found -1"),
+        ("NaN", "found NaN"),
+    ] {
+        let text = kinds_with("tau_w: 20.0", &format!("tau_w: {value}"));
+        let (_d, cfg, e) = run_bad(&text);
+        at(&e, &cfg, pos(&text, "tau_w:"));
+        has(headline(&e), &["`tau_w`", "entity `iz`", "> 0 ms", shown]);
+    }
+}
+
+#[test]
+fn bad_fitzhugh_nagumo_time_constants() {
+    // `tau_m` also occurs in `sl` (after `fhn`): the error points at fhn's.
+    for (value, shown) in [("0.0", "found 0"), ("-2.0", "found -2")] {
+        let text = kinds_with("tau_m: 1.0", &format!("tau_m: {value}"));
+        let (_d, cfg, e) = run_bad(&text);
+        at(&e, &cfg, pos(&text, &format!("tau_m: {value}")));
+        has(headline(&e), &["`tau_m`", "entity `fhn`", "> 0 ms", shown]);
+    }
+    // `tau_w` also occurs in `iz` (before `fhn`): the error points at fhn's.
+    let text = kinds_with("gamma: 3.0,", "gamma: 3.0, tau_w: -12.5,");
+    let (_d, cfg, e) = run_bad(&text);
+    at(&e, &cfg, pos(&text, "tau_w: -12.5"));
+    has(
+        headline(&e),
+        &["`tau_w`", "entity `fhn`", "> 0 ms", "found -12.5"],
+    );
+}
+
+#[test]
+fn fitzhugh_nagumo_gamma_zero() {
+    // v³/γ: γ = 0 would divide by zero.
+    for (value, shown) in [("0.0", "found 0"), ("NaN", "found NaN")] {
+        let text = kinds_with("gamma: 3.0", &format!("gamma: {value}"));
+        let (_d, cfg, e) = run_bad(&text);
+        at(&e, &cfg, pos(&text, "gamma:"));
+        has(headline(&e), &["`gamma`", "entity `fhn`", "≠ 0", shown]);
+    }
+}
+
+#[test]
+fn bad_slif_parameters() {
+    for (from, to, field, shown) in [
+        (
+            "refract_time: 1.0",
+            "refract_time: -1.0",
+            "refract_time",
+            "found -1",
+        ),
+        (
+            "resist_inh: 0.3",
+            "resist_inh: -0.3",
+            "resist_inh",
+            "found -0.3",
+        ),
+        // `tau_m` also occurs in `fhn` (before `sl`): the error points at sl's.
+        ("tau_m: 10.0", "tau_m: 0.0", "tau_m", "found 0"),
+    ] {
+        let text = kinds_with(from, to);
+        let (_d, cfg, e) = run_bad(&text);
+        at(&e, &cfg, pos(&text, to));
+        has(headline(&e), &[&format!("`{field}`"), "entity `sl`", shown]);
+        if field != "tau_m" {
+            has(headline(&e), &["≥ 0"]);
+        }
+    }
+}

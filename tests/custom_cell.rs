@@ -21,6 +21,8 @@ struct Run {
     v: Array2<Real>,
     w: Array2<Real>,
     s: Array2<Real>,
+    /// The custom `n_peaks` compartment, probed like a built-in one.
+    n_peaks: Array2<Real>,
 }
 
 /// The example's run, simulated once and shared by every test.
@@ -51,6 +53,7 @@ fn simulate() -> Run {
         v: model.probe("adex", "v").expect("probe v"),
         w: model.probe("adex", "w").expect("probe w"),
         s: model.probe("adex", "s").expect("probe s"),
+        n_peaks: model.probe("adex", "n_peaks").expect("probe n_peaks"),
     }
 }
 
@@ -223,4 +226,14 @@ fn subthreshold_current_converges_to_the_fixed_point() {
         );
         assert_eq!(spike_count(r, u), 0);
     }
+}
+
+#[test]
+fn custom_compartment_counts_the_spikes() {
+    let r = run_example();
+    let last = r.n_peaks.nrows() - 1;
+    for u in 0..r.s.ncols() {
+        assert_eq!(r.n_peaks[[last, u]] as usize, spike_count(r, u), "unit {u}");
+    }
+    assert!(r.s.iter().any(|&x| x > 0.0), "the example must spike");
 }

@@ -24,10 +24,11 @@ pub trait Chunk: Send + Sized {
 }
 
 /// Runs `kernel` over `state`, split into chunks on rayon's pool when it is large.
-/// `kernel` gets each chunk with the index of its first unit.
+/// `kernel` gets each chunk with the index of its first unit, and runs compiled with the CPU's
+/// fused multiply-add and AVX2 instructions when it has them ([`run_kernel`]).
 pub fn for_chunks<S: Chunk, F: Fn(S, usize) + Sync>(state: S, kernel: &F) {
     if state.len() < PAR_MIN_UNITS {
-        kernel(state, 0);
+        run_kernel(kernel, state, 0);
     } else {
         split(state, 0, kernel);
     }
@@ -36,7 +37,7 @@ pub fn for_chunks<S: Chunk, F: Fn(S, usize) + Sync>(state: S, kernel: &F) {
 fn split<S: Chunk, F: Fn(S, usize) + Sync>(state: S, offset: usize, kernel: &F) {
     let n = state.len();
     if n <= CHUNK_UNITS {
-        kernel(state, offset);
+        run_kernel(kernel, state, offset);
         return;
     }
     let mid = (n / 2).div_ceil(CHUNK_UNITS) * CHUNK_UNITS;
@@ -45,6 +46,31 @@ fn split<S: Chunk, F: Fn(S, usize) + Sync>(state: S, offset: usize, kernel: &F) 
         || split(a, offset, kernel),
         || split(b, offset + mid, kernel),
     );
+}
+
+/// Calls `kernel(state, offset)`; on x86-64 CPUs with FMA and AVX2 (checked once, then cached)
+/// the call is compiled with those instructions.
+///
+/// Kernels use `mul_add` where ngclearn's XLA-compiled step fuses a multiply and an add. A fused
+/// multiply-add is exactly rounded, so the FMA instruction and the portable software fallback
+/// give the same bits: this only makes kernels faster, never different. (Vectorising with AVX2
+/// does not reorder floating-point operations either.) Kernels are `#[inline(always)]` so that
+/// they are compiled inside this call.
+#[inline(always)]
+pub fn run_kernel<S, F: Fn(S, usize)>(kernel: &F, state: S, offset: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") && std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has the features `with_fma_avx2` is compiled for (checked above).
+        unsafe { with_fma_avx2(kernel, state, offset) };
+        return;
+    }
+    kernel(state, offset)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma,avx2")]
+fn with_fma_avx2<S, F: Fn(S, usize)>(kernel: &F, state: S, offset: usize) {
+    kernel(state, offset)
 }
 
 /// Declares a chunk struct of slices with [`Chunk`] implemented:

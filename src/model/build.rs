@@ -164,11 +164,19 @@ pub(crate) fn build(
                         suggestion,
                     } => {
                         let (l0, c0) = p_off.map_or((0, 0), |o| src.position(o));
-                        let (l, c) = if *line <= 1 {
+                        let (mut l, mut c) = if *line <= 1 {
                             (l0, c0 + col.saturating_sub(1))
                         } else {
                             (l0 + line - 1, *col)
                         };
+                        // A string value the kind rejects (an unknown preset or integrator):
+                        // ron points inside the quotes; point at the value itself.
+                        if l > 0 {
+                            let off = src.offset_at(l, c);
+                            if off > 0 && src.text[..off].ends_with('"') {
+                                (l, c) = src.position(off - 1);
+                            }
+                        }
                         // Name the parameter whose value is wrong (ron says only "Expected
                         // integer").
                         let message = if l > 0 {

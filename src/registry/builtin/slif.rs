@@ -8,8 +8,8 @@ use crate::registry::{BuildCtx, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// `"SLIF"` — ngclearn's `SLIFCell` (see [`SlifParams`]). Besides its compartments it persists
-/// `threshold0` and the inhibition matrix `inh_weights`, which a test or a user can set from
-/// arrays with `Model::set_array` (the path `load` uses).
+/// `threshold0` and, when `resist_inh > 0`, the n × n inhibition matrix `inh_weights`; a test or
+/// a user can set both from arrays with `Model::set_array` (the path `load` uses).
 pub struct Slif;
 
 impl Kind for Slif {
@@ -36,7 +36,11 @@ impl Kind for Slif {
 
     fn spawn(p: &SlifParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
         let state = p.initial_state(ctx.stream());
+        let inhibition = p.inhibition_weights(ctx.stream());
         ctx.insert((p.clone(), state, Afferents::default()));
+        if let Some(w) = inhibition {
+            ctx.insert(w);
+        }
         Ok(p.n_units)
     }
 

@@ -177,6 +177,7 @@ impl FitzhughNagumoConsts {
 /// (v', w') = (v', w')·(1 − s) + s·(v0, w0)  (only with spike_reset)
 /// tols' = (1 − s)·tols + s·t
 /// ```
+#[inline(always)]
 pub fn fitzhugh_nagumo_kernel(k: &FitzhughNagumoConsts, c: TwoVariableChunk) {
     let TwoVariableChunk { j, v, w, s, tols } = c;
     for i in 0..v.len() {

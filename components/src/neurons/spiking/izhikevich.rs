@@ -148,7 +148,7 @@ pub struct IzhikevichParams {
 /// What a config may write for an Izhikevich population: every parameter optional, so that a
 /// preset can fill the ones not given.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "IzhikevichParams")]
 struct IzhikevichSpec {
     n_units: usize,
     preset: Option<IzhikevichPreset>,
@@ -345,6 +345,7 @@ impl IzhikevichConsts {
 ///
 /// So a spike is reported one step after v crosses `v_thr`; the crossing step records the
 /// supra-threshold v, and the spiking step discards its integration.
+#[inline(always)]
 pub fn izhikevich_kernel(k: &IzhikevichConsts, c: TwoVariableChunk) {
     let TwoVariableChunk { j, v, w, s, tols } = c;
     for i in 0..v.len() {

@@ -312,6 +312,7 @@ impl<M: Membrane> LifConsts<M> {
 /// tols'  = (1 − s)·tols + s·t
 /// v'     = max(v', v_min)                          (if v_min is set; after the reset)
 /// ```
+#[inline(always)]
 pub fn lif_kernel<M: Membrane>(k: &LifConsts<M>, c: LifChunk) {
     let LifChunk {
         j,

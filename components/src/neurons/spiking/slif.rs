@@ -119,10 +119,10 @@ impl SlifParams {
     }
 
     /// The compartments after ngclearn's `reset()` (`v = s = tols = j = 0`,
-    /// `rfr = refract_time`, `surrogate = 1`, `thr = threshold0`) and the random constants
-    /// ngclearn draws in its constructor, from `stream` (cortecs' generator, not JAX's):
-    /// `threshold0 = thr + U(−thr_jitter, thr_jitter)` per unit (float32), and the hollow
-    /// inhibition matrix `U(0.025, 1)·(1 − I)`.
+    /// `rfr = refract_time`, `surrogate = 1`, `thr = threshold0`), with ngclearn's constructor
+    /// randomness drawn from `stream` (cortecs' generator, not JAX's):
+    /// `threshold0 = thr + U(−thr_jitter, thr_jitter)` per unit, rounded to float32 as ngclearn
+    /// stores it.
     pub fn initial_state(&self, stream: StreamKey) -> SlifCell {
         let n = self.n_units;
         let mut rng = stream.derive("threshold0").at(0, 0);
@@ -132,15 +132,6 @@ impl SlifParams {
                 (self.thr + (2.0 * u - 1.0) * self.thr_jitter) as Ngc32 as Real
             })
             .collect();
-        let mut rng = stream.derive("inh_weights").at(0, 0);
-        let mut w = Vec::with_capacity(n * n);
-        for pre in 0..n {
-            for post in 0..n {
-                let u = uniform(&mut rng) as f64;
-                let x = 0.025 + u * (1.0 - 0.025);
-                w.push(if pre == post { 0.0 } else { x as Real });
-            }
-        }
         let c = |x: f64| vec![x as Real; n];
         SlifCell {
             j: Current(c(0.0)),
@@ -151,9 +142,28 @@ impl SlifParams {
             tols: TimeOfLastSpike(c(0.0)),
             surrogate: Surrogate(c(1.0)),
             threshold0: InitialThreshold(threshold0),
-            inh_weights: InhibitionWeights { values: w, n },
             inhibition: LateralInhibition(c(0.0)),
         }
+    }
+
+    /// The hollow inhibition matrix `U(0.025, 1)·(1 − I)` ngclearn draws in its constructor,
+    /// from `stream`; `None` when `resist_inh = 0` (ngclearn draws it anyway, but never uses
+    /// it: cortecs skips its n² memory).
+    pub fn inhibition_weights(&self, stream: StreamKey) -> Option<InhibitionWeights> {
+        if self.resist_inh <= 0.0 {
+            return None;
+        }
+        let n = self.n_units;
+        let mut rng = stream.derive("inh_weights").at(0, 0);
+        let mut values = Vec::with_capacity(n * n);
+        for pre in 0..n {
+            for post in 0..n {
+                let u = uniform(&mut rng) as f64;
+                let x = 0.025 + u * (1.0 - 0.025);
+                values.push(if pre == post { 0.0 } else { x as Real });
+            }
+        }
+        Some(InhibitionWeights { values, n })
     }
 }
 
@@ -180,7 +190,8 @@ impl MatrixArray for InhibitionWeights {
     }
 }
 
-/// Scratch: `s_prev @ inh_weights` for this step (recomputed every step, not persisted).
+/// Scratch: `s_prev @ inh_weights` for this step (recomputed every step, not persisted; stays
+/// 0 without inhibition).
 #[derive(Component, Clone, Debug, Default, PartialEq)]
 pub struct LateralInhibition(pub Vec<Real>);
 
@@ -203,8 +214,6 @@ pub struct SlifCell {
     pub surrogate: Surrogate,
     /// `threshold0` — initial thresholds.
     pub threshold0: InitialThreshold,
-    /// `inh_weights` — lateral inhibition matrix.
-    pub inh_weights: InhibitionWeights,
     /// Scratch for the inhibition sums.
     pub inhibition: LateralInhibition,
 }
@@ -290,6 +299,7 @@ pub fn secant_lif(j: Real) -> Real {
 /// `a·b + c` patterns are fused multiply-adds where XLA fuses them (see
 /// [`Integrator`](super::integrate::Integrator)). Returns the number of raw spikes in the chunk
 /// (for the ρ_b rule).
+#[inline(always)]
 pub fn slif_kernel(k: &SlifConsts, c: SlifChunk) -> usize {
     let SlifChunk {
         inhibition,
@@ -352,7 +362,7 @@ pub fn slif_system(
     clock: Res<Clock>,
     mut cells: Query<(
         &SlifParams,
-        &InhibitionWeights,
+        Option<&InhibitionWeights>,
         &mut LateralInhibition,
         &mut Current,
         &mut Voltage,
@@ -365,7 +375,7 @@ pub fn slif_system(
 ) {
     for (p, w, mut inh, mut j, mut v, mut s, mut thr, mut rfr, mut tols, mut sg) in &mut cells {
         let k = SlifConsts::new(p, clock.dt, clock.t());
-        if k.resist_inh.is_some() {
+        if let (Some(_), Some(w)) = (k.resist_inh, w) {
             lateral_inhibition(&s.0, w, &mut inh.0);
         }
         let chunk = SlifChunk {
@@ -413,9 +423,12 @@ mod tests {
             c.thr.0.iter().any(|&t| t != c.thr.0[0]),
             "jitter differs per unit"
         );
+        assert!(p.inhibition_weights(StreamKey::new(3, "z")).is_none());
+        p.resist_inh = 0.3;
+        let w = p.inhibition_weights(StreamKey::new(3, "z")).unwrap();
         for pre in 0..50 {
             for post in 0..50 {
-                let w = c.inh_weights.values[pre * 50 + post];
+                let w = w.values[pre * 50 + post];
                 if pre == post {
                     assert_eq!(w, 0.0);
                 } else {
