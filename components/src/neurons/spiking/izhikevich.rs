@@ -419,9 +419,9 @@ mod tests {
     #[test]
     fn subthreshold_input_settles_on_the_fixed_point() {
         let p = IzhikevichParams::new(1);
-        let i = 2.0;
+        let i: f64 = 2.0;
         let (a2, a1, a0) = (0.04, 5.0 - 0.2, 140.0 + i);
-        let v_star = (-a1 - (a1 * a1 - 4.0 * a2 * a0 as f64).sqrt()) / (2.0 * a2);
+        let v_star = (-a1 - (a1 * a1 - 4.0 * a2 * a0).sqrt()) / (2.0 * a2);
         let mut c = p.initial_state();
         c.j.0[0] = i as Real;
         for k in 0..20000 {
