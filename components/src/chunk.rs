@@ -24,11 +24,10 @@ pub trait Chunk: Send + Sized {
 }
 
 /// Runs `kernel` over `state`, split into chunks on rayon's pool when it is large.
-/// `kernel` gets each chunk with the index of its first unit, and runs compiled with the CPU's
-/// fused multiply-add and AVX2 instructions when it has them ([`run_kernel`]).
+/// `kernel` gets each chunk with the index of its first unit.
 pub fn for_chunks<S: Chunk, F: Fn(S, usize) + Sync>(state: S, kernel: &F) {
     if state.len() < PAR_MIN_UNITS {
-        run_kernel(kernel, state, 0);
+        kernel(state, 0);
     } else {
         split(state, 0, kernel);
     }
@@ -37,7 +36,7 @@ pub fn for_chunks<S: Chunk, F: Fn(S, usize) + Sync>(state: S, kernel: &F) {
 fn split<S: Chunk, F: Fn(S, usize) + Sync>(state: S, offset: usize, kernel: &F) {
     let n = state.len();
     if n <= CHUNK_UNITS {
-        run_kernel(kernel, state, offset);
+        kernel(state, offset);
         return;
     }
     let mid = (n / 2).div_ceil(CHUNK_UNITS) * CHUNK_UNITS;
@@ -48,29 +47,66 @@ fn split<S: Chunk, F: Fn(S, usize) + Sync>(state: S, offset: usize, kernel: &F) 
     );
 }
 
-/// Calls `kernel(state, offset)`; on x86-64 CPUs with FMA and AVX2 (checked once, then cached)
-/// the call is compiled with those instructions.
+/// Whether the CPU has fused multiply-add and AVX2 instructions (x86-64; cached by std).
+#[inline(always)]
+pub fn has_fma_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("fma") && std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Declares a kernel compiled twice — with FMA and AVX2 instructions for CPUs that have them
+/// (chosen at run time), and portably — with the generic parameters in brackets:
+///
+/// ```
+/// use cortecs_components::Real;
+/// cortecs_components::kernel! {
+///     /// `x ← x·a + b` for every unit.
+///     pub fn affine[](a: Real, b: Real, x: &mut [Real]) -> () {
+///         for xi in x.iter_mut() {
+///             *xi = xi.mul_add(a, b);
+///         }
+///     }
+/// }
+/// let mut x = vec![1.0, 2.0];
+/// affine(2.0, 1.0, &mut x);
+/// assert_eq!(x, vec![3.0, 5.0]);
+/// ```
 ///
 /// Kernels use `mul_add` where ngclearn's XLA-compiled step fuses a multiply and an add. A fused
 /// multiply-add is exactly rounded, so the FMA instruction and the portable software fallback
-/// give the same bits: this only makes kernels faster, never different. (Vectorising with AVX2
-/// does not reorder floating-point operations either.) Kernels are `#[inline(always)]` so that
-/// they are compiled inside this call.
-#[inline(always)]
-pub fn run_kernel<S, F: Fn(S, usize)>(kernel: &F, state: S, offset: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("fma") && std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has the features `with_fma_avx2` is compiled for (checked above).
-        unsafe { with_fma_avx2(kernel, state, offset) };
-        return;
-    }
-    kernel(state, offset)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "fma,avx2")]
-fn with_fma_avx2<S, F: Fn(S, usize)>(kernel: &F, state: S, offset: usize) {
-    kernel(state, offset)
+/// give the same bits: the fast version is only faster, never different (vectorising with AVX2
+/// does not reorder floating-point operations either).
+#[macro_export]
+macro_rules! kernel {
+    (
+        $(#[$meta:meta])*
+        $vis:vis fn $name:ident [$($generics:tt)*] ($($arg:ident : $ty:ty),* $(,)?) -> $ret:ty
+        $body:block
+    ) => {
+        $(#[$meta])*
+        $vis fn $name<$($generics)*>($($arg: $ty),*) -> $ret {
+            #[inline(always)]
+            fn body<$($generics)*>($($arg: $ty),*) -> $ret $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "fma,avx2")]
+                fn fast<$($generics)*>($($arg: $ty),*) -> $ret {
+                    body($($arg),*)
+                }
+                if $crate::chunk::has_fma_avx2() {
+                    // SAFETY: the CPU has FMA and AVX2 (checked just above).
+                    return unsafe { fast($($arg),*) };
+                }
+            }
+            body($($arg),*)
+        }
+    };
 }
 
 /// Declares a chunk struct of slices with [`Chunk`] implemented:

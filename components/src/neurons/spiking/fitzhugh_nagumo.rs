@@ -167,36 +167,37 @@ impl FitzhughNagumoConsts {
     }
 }
 
-/// One FitzHugh–Nagumo step (ngclearn 3.2.3 `FitzhughNagumoCell.advance_state`, l.137-164), in
-/// ngclearn's order:
-///
-/// ```text
-/// dv/dt = (v − v³/γ − w + R·j) / τ_m       (w frozen at its start-of-step value)
-/// dw/dt = (v + α − β·w) / τ_w              (v frozen at its start-of-step value)
-/// s     = [v' > v_thr]                     (on the NEW v: a level, not an event)
-/// (v', w') = (v', w')·(1 − s) + s·(v0, w0)  (only with spike_reset)
-/// tols' = (1 − s)·tols + s·t
-/// ```
-#[inline(always)]
-pub fn fitzhugh_nagumo_kernel(k: &FitzhughNagumoConsts, c: TwoVariableChunk) {
-    let TwoVariableChunk { j, v, w, s, tols } = c;
-    for i in 0..v.len() {
-        let jm = j[i] * k.resist_m;
-        // As XLA compiles ngclearn's step: `x³/γ` is a multiplication by the reciprocal, and
-        // `a·b + c` patterns are fused multiply-adds (see `Integrator`).
-        let fv =
-            |x: Real, w: Real| (((-(x * x * x)).mul_add(k.inv_gamma, x) - w) + jm) * k.inv_tau_m;
-        let fw = |v: Real, y: Real| (-k.beta).mul_add(y, v + k.alpha) * k.inv_tau_w;
-        let (mut v1, mut w1) = k.integration.step2(v[i], w[i], k.dt, fv, fw);
-        let si = spike(v1, k.v_thr);
-        if k.spike_reset {
-            v1 = reset(v1, si, k.v0);
-            w1 = reset(w1, si, k.w0);
+crate::kernel! {
+    /// One FitzHugh–Nagumo step (ngclearn 3.2.3 `FitzhughNagumoCell.advance_state`, l.137-164), in
+    /// ngclearn's order:
+    ///
+    /// ```text
+    /// dv/dt = (v − v³/γ − w + R·j) / τ_m       (w frozen at its start-of-step value)
+    /// dw/dt = (v + α − β·w) / τ_w              (v frozen at its start-of-step value)
+    /// s     = [v' > v_thr]                     (on the NEW v: a level, not an event)
+    /// (v', w') = (v', w')·(1 − s) + s·(v0, w0)  (only with spike_reset)
+    /// tols' = (1 − s)·tols + s·t
+    /// ```
+    pub fn fitzhugh_nagumo_kernel[](k: &FitzhughNagumoConsts, c: TwoVariableChunk) -> () {
+        let TwoVariableChunk { j, v, w, s, tols } = c;
+        for i in 0..v.len() {
+            let jm = j[i] * k.resist_m;
+            // As XLA compiles ngclearn's step: `x³/γ` is a multiplication by the reciprocal, and
+            // `a·b + c` patterns are fused multiply-adds (see `Integrator`).
+            let fv =
+                |x: Real, w: Real| (((-(x * x * x)).mul_add(k.inv_gamma, x) - w) + jm) * k.inv_tau_m;
+            let fw = |v: Real, y: Real| (-k.beta).mul_add(y, v + k.alpha) * k.inv_tau_w;
+            let (mut v1, mut w1) = k.integration.step2(v[i], w[i], k.dt, fv, fw);
+            let si = spike(v1, k.v_thr);
+            if k.spike_reset {
+                v1 = reset(v1, si, k.v0);
+                w1 = reset(w1, si, k.w0);
+            }
+            v[i] = v1;
+            w[i] = w1;
+            s[i] = si;
+            tols[i] = time_of_last_spike(tols[i], si, k.t);
         }
-        v[i] = v1;
-        w[i] = w1;
-        s[i] = si;
-        tols[i] = time_of_last_spike(tols[i], si, k.t);
     }
 }
 

@@ -331,45 +331,46 @@ impl IzhikevichConsts {
     }
 }
 
-/// One Izhikevich step (ngclearn 3.2.3 `IzhikevichCell.advance_state`, l.150-180), in
-/// ngclearn's order:
-///
-/// ```text
-/// s    = [v > v_thr]                                  (on the PREVIOUS v, before integrating)
-/// dv/dt = (0.04·v² + 5·v + 140 − w + R·j) / τ_m        (w frozen at its start-of-step value)
-/// dw/dt = (b·v − w) / τ_w                              (v frozen at its start-of-step value)
-/// v'   = v'·(1 − s) + s·c
-/// w'   = w'·(1 − s) + s·(w + d)                       (the OLD w plus d)
-/// tols' = (1 − s)·tols + s·t
-/// ```
-///
-/// So a spike is reported one step after v crosses `v_thr`; the crossing step records the
-/// supra-threshold v, and the spiking step discards its integration.
-#[inline(always)]
-pub fn izhikevich_kernel(k: &IzhikevichConsts, c: TwoVariableChunk) {
-    let TwoVariableChunk { j, v, w, s, tols } = c;
-    for i in 0..v.len() {
-        let (v0, w0) = (v[i], w[i]);
-        let ji = j[i] * k.resist_m;
-        let si = spike(v0, k.v_thr);
-        // `a·b + c` patterns are fused multiply-adds where XLA fuses them (see `Integrator`).
-        let fv =
-            |x: Real, w: Real| ((x.mul_add(5.0, (x * x) * 0.04) + 140.0) - w + ji) * k.inv_tau_m;
-        // Under midpoint XLA computes b·v once for both stages; a product with two uses is
-        // not fused.
-        let fw = |v: Real, y: Real| {
-            let dw = if k.integration == Integrator::Midpoint {
-                v * k.b - y
-            } else {
-                v.mul_add(k.b, -y)
+crate::kernel! {
+    /// One Izhikevich step (ngclearn 3.2.3 `IzhikevichCell.advance_state`, l.150-180), in
+    /// ngclearn's order:
+    ///
+    /// ```text
+    /// s    = [v > v_thr]                                  (on the PREVIOUS v, before integrating)
+    /// dv/dt = (0.04·v² + 5·v + 140 − w + R·j) / τ_m        (w frozen at its start-of-step value)
+    /// dw/dt = (b·v − w) / τ_w                              (v frozen at its start-of-step value)
+    /// v'   = v'·(1 − s) + s·c
+    /// w'   = w'·(1 − s) + s·(w + d)                       (the OLD w plus d)
+    /// tols' = (1 − s)·tols + s·t
+    /// ```
+    ///
+    /// So a spike is reported one step after v crosses `v_thr`; the crossing step records the
+    /// supra-threshold v, and the spiking step discards its integration.
+    pub fn izhikevich_kernel[](k: &IzhikevichConsts, c: TwoVariableChunk) -> () {
+        let TwoVariableChunk { j, v, w, s, tols } = c;
+        for i in 0..v.len() {
+            let (v0, w0) = (v[i], w[i]);
+            let ji = j[i] * k.resist_m;
+            let si = spike(v0, k.v_thr);
+            // `a·b + c` patterns are fused multiply-adds where XLA fuses them (see `Integrator`).
+            let fv =
+                |x: Real, w: Real| ((x.mul_add(5.0, (x * x) * 0.04) + 140.0) - w + ji) * k.inv_tau_m;
+            // Under midpoint XLA computes b·v once for both stages; a product with two uses is
+            // not fused.
+            let fw = |v: Real, y: Real| {
+                let dw = if k.integration == Integrator::Midpoint {
+                    v * k.b - y
+                } else {
+                    v.mul_add(k.b, -y)
+                };
+                dw * k.inv_tau_w
             };
-            dw * k.inv_tau_w
-        };
-        let (v1, w1) = k.integration.step2(v0, w0, k.dt, fv, fw);
-        v[i] = reset(v1, si, k.v_reset);
-        w[i] = reset(w1, si, w0 + k.w_reset);
-        s[i] = si;
-        tols[i] = time_of_last_spike(tols[i], si, k.t);
+            let (v1, w1) = k.integration.step2(v0, w0, k.dt, fv, fw);
+            v[i] = reset(v1, si, k.v_reset);
+            w[i] = reset(w1, si, w0 + k.w_reset);
+            s[i] = si;
+            tols[i] = time_of_last_spike(tols[i], si, k.t);
+        }
     }
 }
 

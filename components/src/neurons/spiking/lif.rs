@@ -294,65 +294,66 @@ impl<M: Membrane> LifConsts<M> {
     }
 }
 
-/// The element-wise part of one step of an LIF-family cell (ngclearn 3.2.3
-/// `LIFCell.advance_state`, l.176-229; `QuadLIFCell.advance_state`, l.150-200), in ngclearn's
-/// order, every right-hand side reading the previous step's compartments:
-///
-/// ```text
-/// j      = j_in · R
-/// θ_k    = thr_theta + thr                       (threshold of this step)
-/// mask   = [rfr ≥ refract_time]                  (only the input is masked; the leak acts)
-/// dv/dt  = (leak(v) + j·mask) / τ_m               integrated by the cell's Integrator
-/// s      = [v' > θ_k]                              (strict)
-/// rfr'   = (rfr + dt)·(1 − s)
-/// surrogate' = darctan(v', θ_k, α = 0.2) · R·dt/τ_m   (LIF only; on the pre-reset v')
-/// v'     = v'·(1 − s) + s·v_reset
-/// thr_theta' = thr_theta·exp(−dt/τ_θ) + s_raw·θ₊      (if τ_θ > 0)
-/// v_thr' = thr + thr_theta'                           (LIF only)
-/// tols'  = (1 − s)·tols + s·t
-/// v'     = max(v', v_min)                          (if v_min is set; after the reset)
-/// ```
-#[inline(always)]
-pub fn lif_kernel<M: Membrane>(k: &LifConsts<M>, c: LifChunk) {
-    let LifChunk {
-        j,
-        v,
-        s,
-        s_raw,
-        rfr,
-        thr_theta,
-        v_thr,
-        tols,
-        surrogate,
-    } = c;
-    for i in 0..v.len() {
-        let ji = j[i] * k.resist_m;
-        let thr_k = thr_theta[i] + k.thr;
-        let mask = refract_mask(rfr[i], k.refract_t);
-        let f = |x: Real| k.membrane.leak_plus(x, ji * mask) * k.inv_tau_m;
-        let mut vi = k.integration.step(v[i], k.dt, f);
-        let si = spike(vi, thr_k);
-        rfr[i] = (rfr[i] + k.dt) * (1.0 - si);
-        if M::WRITES_SURROGATE {
-            surrogate[i] = d_arctan(vi, thr_k, 0.2) * k.ds_dj;
-        }
-        vi = reset(vi, si, k.v_reset);
-        s[i] = si;
-        s_raw[i] = si;
-        if let Some((decay, plus)) = k.theta_decay {
-            let th = threshold_theta(thr_theta[i], si, decay, plus);
-            thr_theta[i] = th;
-            if M::WRITES_V_THR {
-                v_thr[i] = k.thr + th;
+crate::kernel! {
+    /// The element-wise part of one step of an LIF-family cell (ngclearn 3.2.3
+    /// `LIFCell.advance_state`, l.176-229; `QuadLIFCell.advance_state`, l.150-200), in ngclearn's
+    /// order, every right-hand side reading the previous step's compartments:
+    ///
+    /// ```text
+    /// j      = j_in · R
+    /// θ_k    = thr_theta + thr                       (threshold of this step)
+    /// mask   = [rfr ≥ refract_time]                  (only the input is masked; the leak acts)
+    /// dv/dt  = (leak(v) + j·mask) / τ_m               integrated by the cell's Integrator
+    /// s      = [v' > θ_k]                              (strict)
+    /// rfr'   = (rfr + dt)·(1 − s)
+    /// surrogate' = darctan(v', θ_k, α = 0.2) · R·dt/τ_m   (LIF only; on the pre-reset v')
+    /// v'     = v'·(1 − s) + s·v_reset
+    /// thr_theta' = thr_theta·exp(−dt/τ_θ) + s_raw·θ₊      (if τ_θ > 0)
+    /// v_thr' = thr + thr_theta'                           (LIF only)
+    /// tols'  = (1 − s)·tols + s·t
+    /// v'     = max(v', v_min)                          (if v_min is set; after the reset)
+    /// ```
+    pub fn lif_kernel[M: Membrane](k: &LifConsts<M>, c: LifChunk) -> () {
+        let LifChunk {
+            j,
+            v,
+            s,
+            s_raw,
+            rfr,
+            thr_theta,
+            v_thr,
+            tols,
+            surrogate,
+        } = c;
+        for i in 0..v.len() {
+            let ji = j[i] * k.resist_m;
+            let thr_k = thr_theta[i] + k.thr;
+            let mask = refract_mask(rfr[i], k.refract_t);
+            let f = |x: Real| k.membrane.leak_plus(x, ji * mask) * k.inv_tau_m;
+            let mut vi = k.integration.step(v[i], k.dt, f);
+            let si = spike(vi, thr_k);
+            rfr[i] = (rfr[i] + k.dt) * (1.0 - si);
+            if M::WRITES_SURROGATE {
+                surrogate[i] = d_arctan(vi, thr_k, 0.2) * k.ds_dj;
             }
+            vi = reset(vi, si, k.v_reset);
+            s[i] = si;
+            s_raw[i] = si;
+            if let Some((decay, plus)) = k.theta_decay {
+                let th = threshold_theta(thr_theta[i], si, decay, plus);
+                thr_theta[i] = th;
+                if M::WRITES_V_THR {
+                    v_thr[i] = k.thr + th;
+                }
+            }
+            if k.write_tols {
+                tols[i] = time_of_last_spike(tols[i], si, k.t);
+            }
+            if let Some(v_min) = k.v_min {
+                vi = vi.max(v_min);
+            }
+            v[i] = vi;
         }
-        if k.write_tols {
-            tols[i] = time_of_last_spike(tols[i], si, k.t);
-        }
-        if let Some(v_min) = k.v_min {
-            vi = vi.max(v_min);
-        }
-        v[i] = vi;
     }
 }
 

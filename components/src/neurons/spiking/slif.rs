@@ -280,64 +280,65 @@ pub fn secant_lif(j: Real) -> Real {
     sech * if j > 0.0 { 1.0 } else { 0.0 }
 }
 
-/// The element-wise part of one SLIF step (ngclearn 3.2.3 `SLIFCell.advance_state`,
-/// l.164-217), in ngclearn's order; `inh = s_prev @ inh_weights` is computed beforehand from
-/// the previous step's output spikes (sticky ones included):
-///
-/// ```text
-/// j_eff  = j·R − inh·R_inh                         (if R_inh > 0)
-/// surrogate' = sech(0.08·j_eff)·[j_eff > 0]
-/// mask   = [rfr ≥ refract_time]                     (the whole derivative is masked: no leak)
-/// v'     = v + ((−v + j_eff)/τ_m · mask)·dt         (Euler only, as in ngclearn)
-/// s_raw  = [v' > thr] ;  v' = (1 − s_raw)·v'         (reset to 0)
-/// thr'   = thr + s_raw·thr_gain − thr·thr_leak      (per step; when ρ_b = 0)
-/// rfr'   = (rfr + dt)·(1 − s_raw) + s_raw·dt        (= dt on the spike step)
-/// s'     = s_raw, or s_raw·mask + (1 − mask) with sticky spikes
-/// tols'  = (1 − s')·tols + s'·t ;  j' = j_eff
-/// ```
-///
-/// `a·b + c` patterns are fused multiply-adds where XLA fuses them (see
-/// [`Integrator`](super::integrate::Integrator)). Returns the number of raw spikes in the chunk
-/// (for the ρ_b rule).
-#[inline(always)]
-pub fn slif_kernel(k: &SlifConsts, c: SlifChunk) -> usize {
-    let SlifChunk {
-        inhibition,
-        j,
-        v,
-        s,
-        thr,
-        rfr,
-        tols,
-        surrogate,
-    } = c;
-    let mut raw_spikes = 0;
-    for i in 0..v.len() {
-        let mut je = j[i] * k.resist_m;
-        if let Some(r_inh) = k.resist_inh {
-            je = (-inhibition[i]).mul_add(r_inh, je);
+crate::kernel! {
+    /// The element-wise part of one SLIF step (ngclearn 3.2.3 `SLIFCell.advance_state`,
+    /// l.164-217), in ngclearn's order; `inh = s_prev @ inh_weights` is computed beforehand from
+    /// the previous step's output spikes (sticky ones included):
+    ///
+    /// ```text
+    /// j_eff  = j·R − inh·R_inh                         (if R_inh > 0)
+    /// surrogate' = sech(0.08·j_eff)·[j_eff > 0]
+    /// mask   = [rfr ≥ refract_time]                     (the whole derivative is masked: no leak)
+    /// v'     = v + ((−v + j_eff)/τ_m · mask)·dt         (Euler only, as in ngclearn)
+    /// s_raw  = [v' > thr] ;  v' = (1 − s_raw)·v'         (reset to 0)
+    /// thr'   = thr + s_raw·thr_gain − thr·thr_leak      (per step; when ρ_b = 0)
+    /// rfr'   = (rfr + dt)·(1 − s_raw) + s_raw·dt        (= dt on the spike step)
+    /// s'     = s_raw, or s_raw·mask + (1 − mask) with sticky spikes
+    /// tols'  = (1 − s')·tols + s'·t ;  j' = j_eff
+    /// ```
+    ///
+    /// `a·b + c` patterns are fused multiply-adds where XLA fuses them (see
+    /// [`Integrator`](super::integrate::Integrator)). Returns the number of raw spikes in the chunk
+    /// (for the ρ_b rule).
+    pub fn slif_kernel[](k: &SlifConsts, c: SlifChunk) -> usize {
+        let SlifChunk {
+            inhibition,
+            j,
+            v,
+            s,
+            thr,
+            rfr,
+            tols,
+            surrogate,
+        } = c;
+        let mut raw_spikes = 0;
+        for i in 0..v.len() {
+            let mut je = j[i] * k.resist_m;
+            if let Some(r_inh) = k.resist_inh {
+                je = (-inhibition[i]).mul_add(r_inh, je);
+            }
+            surrogate[i] = secant_lif(je);
+            let mask = refract_mask(rfr[i], k.refract_t);
+            let vi = (((-v[i] + je) * k.inv_tau_m) * mask).mul_add(k.dt, v[i]);
+            let s_raw = spike(vi, thr[i]);
+            raw_spikes += s_raw as usize;
+            v[i] = (1.0 - s_raw) * vi;
+            if let Some((gain, leak)) = k.gain_leak {
+                let th = thr[i] as Ngc32;
+                thr[i] = (-th).mul_add(leak, th + s_raw as Ngc32 * gain) as Real;
+            }
+            rfr[i] = (rfr[i] + k.dt) * (1.0 - s_raw) + s_raw * k.dt_32;
+            let si = if k.sticky {
+                s_raw * mask + (1.0 - mask)
+            } else {
+                s_raw
+            };
+            s[i] = si;
+            tols[i] = time_of_last_spike(tols[i], si, k.t_32);
+            j[i] = je;
         }
-        surrogate[i] = secant_lif(je);
-        let mask = refract_mask(rfr[i], k.refract_t);
-        let vi = (((-v[i] + je) * k.inv_tau_m) * mask).mul_add(k.dt, v[i]);
-        let s_raw = spike(vi, thr[i]);
-        raw_spikes += s_raw as usize;
-        v[i] = (1.0 - s_raw) * vi;
-        if let Some((gain, leak)) = k.gain_leak {
-            let th = thr[i] as Ngc32;
-            thr[i] = (-th).mul_add(leak, th + s_raw as Ngc32 * gain) as Real;
-        }
-        rfr[i] = (rfr[i] + k.dt) * (1.0 - s_raw) + s_raw * k.dt_32;
-        let si = if k.sticky {
-            s_raw * mask + (1.0 - mask)
-        } else {
-            s_raw
-        };
-        s[i] = si;
-        tols[i] = time_of_last_spike(tols[i], si, k.t_32);
-        j[i] = je;
+        raw_spikes
     }
-    raw_spikes
 }
 
 /// `inh[c] = Σ_p s[p]·W[p, c]` over the spiking units `p` in ascending order (s is 0/1, so
