@@ -181,3 +181,33 @@ fn izhikevich_preset_in_ron_and_override() {
         (50.0, 0.2, -50.0, 3.0)
     );
 }
+
+/// Every kind, large enough that its kernel is split into chunks on the thread pool, gives
+/// bit-identical results on 1 and 2 threads.
+#[test]
+fn every_kind_is_bit_identical_at_one_and_two_threads() {
+    const BIG: usize = 40_000;
+    fn run<K: Kind>(dt: f64, params: &K::Params, drive: Vec<f64>, threads: usize) -> Model {
+        let mut m = model::<K>(dt, params, drive).build().unwrap();
+        m.set_threads(threads).unwrap();
+        m.run_steps(60).unwrap();
+        m
+    }
+    fn same<K: Kind>(dt: f64, params: K::Params, lo: f64, hi: f64) {
+        let drive: Vec<f64> = (0..BIG)
+            .map(|i| lo + (hi - lo) * i as f64 / (BIG - 1) as f64)
+            .collect();
+        let one = run::<K>(dt, &params, drive.clone(), 1);
+        let two = run::<K>(dt, &params, drive, 2);
+        for c in K::COMPARTMENTS {
+            assert_eq!(bits(&one, c), bits(&two, c), "{}: `{c}`", K::NAME);
+        }
+    }
+    same::<Lif>(0.1, LifParams::new(BIG, 10.0), 0.0, 400.0);
+    same::<QuadLif>(0.1, QuadLifParams::new(BIG, 10.0), 0.0, 400.0);
+    let mut slif = SlifParams::new(BIG, 10.0, 1.0, 0.5);
+    slif.rho_b = 1e-6;
+    same::<Slif>(0.1, slif, 0.0, 30.0);
+    same::<Izhikevich>(0.1, IzhikevichParams::new(BIG), 0.0, 400.0);
+    same::<FitzhughNagumo>(0.2, FitzhughNagumoParams::new(BIG), 0.0, 20.0);
+}
