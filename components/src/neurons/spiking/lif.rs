@@ -285,7 +285,9 @@ impl<M: Membrane> LifConsts<M> {
             theta_decay: (p.tau_theta > 0.0)
                 .then(|| (r((-dt / p.tau_theta).exp()), r(p.theta_plus))),
             v_min: p.v_min.map(r),
-            ds_dj: r(p.resist_m) * dt_r / r(p.tau_m),
+            // (R·dt)/τ_m with the division by a constant as XLA compiles it: a multiplication
+            // by the reciprocal.
+            ds_dj: r(p.resist_m) * dt_r * (1.0 / r(p.tau_m)),
             dt: dt_r,
             t: r(t),
             integration: p.integration_type,

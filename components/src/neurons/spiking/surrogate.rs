@@ -54,6 +54,8 @@ impl From<SurrogateType> for String {
 #[inline(always)]
 pub fn d_arctan(v: Real, thr: Real, alpha: Real) -> Real {
     let pi = std::f64::consts::PI as Real;
+    // 1/π rounded once from double, as ngclearn writes it (`1.0 / math.pi`, a Python float).
+    let inv_pi = (1.0 / std::f64::consts::PI) as Real;
     let x = (v - thr) * pi * (alpha * 0.5);
-    (1.0 / x.mul_add(x, 1.0)) * (1.0 / pi)
+    (1.0 / x.mul_add(x, 1.0)) * inv_pi
 }
