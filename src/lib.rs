@@ -22,6 +22,7 @@ pub use bevy_ecs;
 pub use cortecs_components as components;
 pub use cortecs_components::Real;
 
+pub mod analysis;
 pub mod config;
 pub mod error;
 pub mod model;

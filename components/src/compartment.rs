@@ -122,3 +122,13 @@ pub trait MatrixArray: Component<Mutability = Mutable> {
     /// Row-major values, mutable (the shape is fixed at build time).
     fn values_mut(&mut self) -> &mut [Real];
 }
+compartment!(
+    /// `refractory_time` — Nengo LIF's remaining refractory time (ms); it keeps counting down
+    /// below 0 between spikes, as Nengo's does.
+    RefractoryTime, "refractory_time"
+);
+compartment!(
+    /// `output` — a Nengo neuron's output: its rate (Hz) for rate neurons, `amplitude / dt`
+    /// (dt in seconds) on a spike step for spiking ones, so that decoded values equal Nengo's.
+    NeuronOutput, "output"
+);

@@ -1,3 +1,4 @@
 //! Neuron models.
 
+pub mod nef;
 pub mod spiking;
