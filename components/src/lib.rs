@@ -13,6 +13,7 @@ pub mod compartment;
 pub mod currents;
 pub mod input_encoders;
 pub mod names;
+pub mod nef;
 pub mod neurons;
 pub mod real;
 pub mod rng;

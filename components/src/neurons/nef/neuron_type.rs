@@ -10,8 +10,6 @@
 //! `J = 1`), where `x` is the encoded input (the represented value projected on the neuron's
 //! encoder and divided by the radius).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// A neuron type, with Nengo's names and defaults (times in ms).
@@ -96,9 +94,10 @@ impl Default for NeuronType {
 }
 
 /// Why gain/bias cannot be computed, or a parameter is out of range.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum NeuronTypeError {
     /// A parameter of the neuron type is out of range.
+    #[error("`{field}`: expected {expected}")]
     Parameter {
         /// Its name.
         field: &'static str,
@@ -106,6 +105,9 @@ pub enum NeuronTypeError {
         expected: String,
     },
     /// A requested maximum rate is at or above the type's ceiling 1/τ_ref.
+    #[error(
+        "max rate of neuron {neuron} is {max_rate} Hz; it must be below 1/tau_ref = {limit} Hz"
+    )]
     MaxRate {
         /// Index of the neuron.
         neuron: usize,
@@ -115,6 +117,7 @@ pub enum NeuronTypeError {
         limit: f64,
     },
     /// `gain` and `bias` (or max_rates and intercepts) have different lengths.
+    #[error("arrays of different lengths: {a} and {b}")]
     Length {
         /// First length.
         a: usize,
@@ -122,25 +125,6 @@ pub enum NeuronTypeError {
         b: usize,
     },
 }
-
-impl fmt::Display for NeuronTypeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Parameter { field, expected } => write!(f, "`{field}`: expected {expected}"),
-            Self::MaxRate {
-                neuron,
-                max_rate,
-                limit,
-            } => write!(
-                f,
-                "max rate of neuron {neuron} is {max_rate} Hz; it must be below 1/tau_ref = {limit} Hz"
-            ),
-            Self::Length { a, b } => write!(f, "arrays of different lengths: {a} and {b}"),
-        }
-    }
-}
-
-impl std::error::Error for NeuronTypeError {}
 
 /// Milliseconds → seconds, exactly as Nengo's constants (`20.0 / 1000.0 == 0.02`).
 fn s(ms: f64) -> f64 {
