@@ -2,8 +2,9 @@
 
 use super::positive_units;
 use crate::components::neurons::spiking::FitzhughNagumoParams;
-use crate::components::neurons::spiking::fitzhugh_nagumo::fitzhugh_nagumo_system;
-use crate::components::neurons::spiking::izhikevich::TWO_VARIABLE_COMPARTMENTS;
+use crate::components::neurons::spiking::two_variable::{
+    TWO_VARIABLE_COMPARTMENTS, two_variable_system,
+};
 use crate::components::synapses::Afferents;
 use crate::registry::{BuildCtx, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
@@ -29,6 +30,6 @@ impl Kind for FitzhughNagumo {
     }
 
     fn add_systems(s: &mut StepSchedule) {
-        s.add(Phase::Cell, fitzhugh_nagumo_system);
+        s.add(Phase::Cell, two_variable_system::<FitzhughNagumoParams>);
     }
 }

@@ -2,8 +2,8 @@
 
 use super::positive_units;
 use crate::components::neurons::spiking::IzhikevichParams;
-use crate::components::neurons::spiking::izhikevich::{
-    TWO_VARIABLE_COMPARTMENTS, izhikevich_system,
+use crate::components::neurons::spiking::two_variable::{
+    TWO_VARIABLE_COMPARTMENTS, two_variable_system,
 };
 use crate::components::synapses::Afferents;
 use crate::registry::{BuildCtx, Kind, KindError, Role};
@@ -32,6 +32,6 @@ impl Kind for Izhikevich {
     }
 
     fn add_systems(s: &mut StepSchedule) {
-        s.add(Phase::Cell, izhikevich_system);
+        s.add(Phase::Cell, two_variable_system::<IzhikevichParams>);
     }
 }

@@ -151,22 +151,19 @@ impl NeuronType {
                 min_voltage,
                 amplitude,
             } => {
-                positive("tau_rc", tau_rc, " ms")?;
-                if !(tau_ref.is_finite() && tau_ref >= 0.0) {
-                    return Err(NeuronTypeError::Parameter {
-                        field: "tau_ref",
-                        expected: format!("a finite value ≥ 0 ms, found {tau_ref}"),
-                    });
-                }
-                if !(min_voltage.is_finite() || min_voltage == f64::NEG_INFINITY)
-                    || min_voltage > 0.0
-                {
+                // −∞ (never clip) is allowed, as in Nengo.
+                if min_voltage.is_nan() || min_voltage > 0.0 {
                     return Err(NeuronTypeError::Parameter {
                         field: "min_voltage",
                         expected: format!("a value ≤ 0, found {min_voltage}"),
                     });
                 }
-                positive("amplitude", amplitude, "")
+                NeuronType::LIFRate {
+                    tau_rc,
+                    tau_ref,
+                    amplitude,
+                }
+                .validate()
             }
             NeuronType::LIFRate {
                 tau_rc,
@@ -412,6 +409,38 @@ mod tests {
                 "{nt:?}"
             );
         }
+    }
+
+    #[test]
+    fn validate_names_the_field() {
+        let bad = NeuronType::LIF {
+            tau_rc: 20.0,
+            tau_ref: -1.0,
+            min_voltage: 0.0,
+            amplitude: 1.0,
+        };
+        assert!(matches!(
+            bad.validate(),
+            Err(NeuronTypeError::Parameter {
+                field: "tau_ref",
+                ..
+            })
+        ));
+        let bad = NeuronType::LIF {
+            tau_rc: 20.0,
+            tau_ref: 2.0,
+            min_voltage: 0.5,
+            amplitude: 1.0,
+        };
+        assert!(matches!(
+            bad.validate(),
+            Err(NeuronTypeError::Parameter {
+                field: "min_voltage",
+                ..
+            })
+        ));
+        assert!(NeuronType::Tanh { tau_ref: 0.0 }.validate().is_err());
+        assert!(NeuronType::default().validate().is_ok());
     }
 
     #[test]

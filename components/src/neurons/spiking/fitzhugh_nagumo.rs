@@ -6,10 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::bookkeeping::*;
 use super::integrate::Integrator;
-use super::izhikevich::{TwoVariableCell, TwoVariableChunk};
-use crate::chunk::for_chunks;
-use crate::compartment::*;
-use crate::{Clock, Real};
+use super::two_variable::{TwoVariableCell, TwoVariableChunk, TwoVariableModel};
+use crate::Real;
 
 /// Parameters of a FitzHugh–Nagumo population, named and defaulted exactly as ngclearn 3.2.3's
 /// `FitzhughNagumoCell` constructor (`fitzhughNagumoCell.py` l.102-135). The model is
@@ -201,28 +199,13 @@ crate::kernel! {
     }
 }
 
-/// The Cell-phase system of every FitzHugh–Nagumo population.
-pub fn fitzhugh_nagumo_system(
-    clock: Res<Clock>,
-    mut cells: Query<(
-        &FitzhughNagumoParams,
-        &Current,
-        &mut Voltage,
-        &mut Recovery,
-        &mut Spikes,
-        &mut TimeOfLastSpike,
-    )>,
-) {
-    for (p, j, mut v, mut w, mut s, mut tols) in &mut cells {
-        let k = FitzhughNagumoConsts::new(p, clock.dt, clock.t());
-        let chunk = TwoVariableChunk {
-            j: &j.0,
-            v: &mut v.0,
-            w: &mut w.0,
-            s: &mut s.0,
-            tols: &mut tols.0,
-        };
-        for_chunks(chunk, &|c, _| fitzhugh_nagumo_kernel(&k, c));
+impl TwoVariableModel for FitzhughNagumoParams {
+    type Consts = FitzhughNagumoConsts;
+    fn consts(&self, dt: f64, t: f64) -> FitzhughNagumoConsts {
+        FitzhughNagumoConsts::new(self, dt, t)
+    }
+    fn kernel(k: &FitzhughNagumoConsts, c: TwoVariableChunk) {
+        fitzhugh_nagumo_kernel(k, c)
     }
 }
 

@@ -6,9 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::bookkeeping::*;
 use super::integrate::Integrator;
-use crate::chunk::for_chunks;
-use crate::compartment::*;
-use crate::{Clock, Real, chunk_struct};
+use super::two_variable::{TwoVariableCell, TwoVariableChunk, TwoVariableModel};
+use crate::Real;
 
 /// A named Izhikevich firing pattern (Izhikevich 2003, Fig. 2), as ngclearn's tutorial sets
 /// it: each preset fixes `tau_w` (= 1/a), `coupling_factor` (b), `v_reset` (c) and `w_reset`
@@ -116,7 +115,7 @@ impl From<IzhikevichPreset> for String {
 /// In configs, `preset: "fast_spiking"` sets `tau_w`, `coupling_factor`, `v_reset` and
 /// `w_reset`; any of them given explicitly wins over the preset.
 #[derive(Component, Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "IzhikevichSpec")]
+#[serde(from = "IzhikevichSpec")]
 pub struct IzhikevichParams {
     /// Number of units in the population.
     pub n_units: usize,
@@ -164,9 +163,8 @@ struct IzhikevichSpec {
     integration_type: Option<Integrator>,
 }
 
-impl TryFrom<IzhikevichSpec> for IzhikevichParams {
-    type Error = String;
-    fn try_from(s: IzhikevichSpec) -> Result<Self, String> {
+impl From<IzhikevichSpec> for IzhikevichParams {
+    fn from(s: IzhikevichSpec) -> Self {
         let mut p = match s.preset {
             Some(preset) => Self::preset(s.n_units, preset),
             None => Self::new(s.n_units),
@@ -188,7 +186,7 @@ impl TryFrom<IzhikevichSpec> for IzhikevichParams {
         if let Some(i) = s.integration_type {
             p.integration_type = i;
         }
-        Ok(p)
+        p
     }
 }
 
@@ -253,49 +251,6 @@ impl IzhikevichParams {
         TwoVariableCell::new(self.n_units, self.v0, self.w0)
     }
 }
-
-/// The compartments of a two-variable cell (Izhikevich, FitzHugh–Nagumo).
-#[derive(Bundle, Clone, Debug)]
-pub struct TwoVariableCell {
-    /// `j` — input current.
-    pub j: Current,
-    /// `v` — membrane potential.
-    pub v: Voltage,
-    /// `w` — recovery variable.
-    pub w: Recovery,
-    /// `s` — spikes.
-    pub s: Spikes,
-    /// `tols` — time of the last spike (ms).
-    pub tols: TimeOfLastSpike,
-}
-
-impl TwoVariableCell {
-    /// `n` units at `(v0, w0)` with no input, spike or spike time.
-    pub fn new(n: usize, v0: f64, w0: f64) -> Self {
-        let c = |x: f64| vec![x as Real; n];
-        Self {
-            j: Current(c(0.0)),
-            v: Voltage(c(v0)),
-            w: Recovery(c(w0)),
-            s: Spikes(c(0.0)),
-            tols: TimeOfLastSpike(c(0.0)),
-        }
-    }
-}
-
-/// Reference names of the compartments of two-variable cells, in ngclearn's order.
-pub const TWO_VARIABLE_COMPARTMENTS: &[&str] = &["j", "v", "w", "s", "tols"];
-
-chunk_struct!(
-    /// One chunk of a two-variable cell's state (Izhikevich, FitzHugh–Nagumo).
-    TwoVariableChunk {
-        j: &[Real],
-        mut v: &mut [Real],
-        mut w: &mut [Real],
-        mut s: &mut [Real],
-        mut tols: &mut [Real],
-    }
-);
 
 /// Step constants of [`izhikevich_kernel`].
 #[derive(Clone, Copy, Debug)]
@@ -374,28 +329,13 @@ crate::kernel! {
     }
 }
 
-/// The Cell-phase system of every Izhikevich population.
-pub fn izhikevich_system(
-    clock: Res<Clock>,
-    mut cells: Query<(
-        &IzhikevichParams,
-        &Current,
-        &mut Voltage,
-        &mut Recovery,
-        &mut Spikes,
-        &mut TimeOfLastSpike,
-    )>,
-) {
-    for (p, j, mut v, mut w, mut s, mut tols) in &mut cells {
-        let k = IzhikevichConsts::new(p, clock.dt, clock.t());
-        let chunk = TwoVariableChunk {
-            j: &j.0,
-            v: &mut v.0,
-            w: &mut w.0,
-            s: &mut s.0,
-            tols: &mut tols.0,
-        };
-        for_chunks(chunk, &|c, _| izhikevich_kernel(&k, c));
+impl TwoVariableModel for IzhikevichParams {
+    type Consts = IzhikevichConsts;
+    fn consts(&self, dt: f64, t: f64) -> IzhikevichConsts {
+        IzhikevichConsts::new(self, dt, t)
+    }
+    fn kernel(k: &IzhikevichConsts, c: TwoVariableChunk) {
+        izhikevich_kernel(k, c)
     }
 }
 

@@ -61,25 +61,25 @@ pub struct LifParams {
     pub max_one_spike: bool,
 }
 
-fn one() -> f64 {
+pub(super) fn one() -> f64 {
     1.0
 }
-fn d_thr() -> f64 {
+pub(super) fn d_thr() -> f64 {
     -52.0
 }
-fn d_v_rest() -> f64 {
+pub(super) fn d_v_rest() -> f64 {
     -65.0
 }
-fn d_v_reset() -> f64 {
+pub(super) fn d_v_reset() -> f64 {
     -60.0
 }
-fn d_tau_theta() -> f64 {
+pub(super) fn d_tau_theta() -> f64 {
     1e7
 }
-fn d_theta_plus() -> f64 {
+pub(super) fn d_theta_plus() -> f64 {
     0.05
 }
-fn d_refract_time() -> f64 {
+pub(super) fn d_refract_time() -> f64 {
     5.0
 }
 

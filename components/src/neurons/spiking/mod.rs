@@ -8,6 +8,7 @@ pub mod lif;
 pub mod quad_lif;
 pub mod slif;
 pub mod surrogate;
+pub mod two_variable;
 
 pub use fitzhugh_nagumo::FitzhughNagumoParams;
 pub use integrate::Integrator;

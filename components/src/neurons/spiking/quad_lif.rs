@@ -4,7 +4,10 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::integrate::Integrator;
-use super::lif::{LifCell, LifFamily, LifParams, Membrane};
+use super::lif::{
+    LifCell, LifFamily, LifParams, Membrane, d_refract_time, d_tau_theta, d_theta_plus, d_thr,
+    d_v_reset, d_v_rest, one,
+};
 use super::surrogate::SurrogateType;
 use crate::Real;
 
@@ -33,7 +36,7 @@ pub struct QuadLifParams {
     /// Membrane time constant τ_m (ms).
     pub tau_m: f64,
     /// Membrane resistance R (multiplies the input current `j`).
-    #[serde(default = "d_one")]
+    #[serde(default = "one")]
     pub resist_m: f64,
     /// Base spike threshold (mV).
     #[serde(default = "d_thr")]
@@ -48,7 +51,7 @@ pub struct QuadLifParams {
     #[serde(default = "d_v_scale")]
     pub v_scale: f64,
     /// Scale a₀ of the quadratic term (1/mV; ngclearn's `critical_v`, stored as `a0`).
-    #[serde(default = "d_one")]
+    #[serde(default = "one")]
     pub critical_v: f64,
     /// Adaptive-threshold time constant τ_θ (ms); ≤ 0 disables threshold adaptation.
     #[serde(default = "d_tau_theta")]
@@ -76,29 +79,8 @@ pub struct QuadLifParams {
     pub max_one_spike: bool,
 }
 
-fn d_one() -> f64 {
-    1.0
-}
-fn d_thr() -> f64 {
-    -52.0
-}
-fn d_v_rest() -> f64 {
-    -65.0
-}
-fn d_v_reset() -> f64 {
-    -60.0
-}
 fn d_v_scale() -> f64 {
     -41.6
-}
-fn d_tau_theta() -> f64 {
-    1e7
-}
-fn d_theta_plus() -> f64 {
-    0.05
-}
-fn d_refract_time() -> f64 {
-    5.0
 }
 
 impl QuadLifParams {
