@@ -22,42 +22,11 @@ mod common;
 
 use std::path::Path;
 
+use common::read_matrix;
 use cortecs_components::nef::Solver;
 use ndarray::Array2;
 
 const TOL: f64 = 1e-9;
-
-/// A CSV of floats with one header line, as rows × columns (every column is data).
-fn read_matrix(path: &Path) -> Array2<f64> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text.lines();
-    let header = lines
-        .next()
-        .unwrap_or_else(|| panic!("{}: empty", path.display()));
-    let cols = header.split(',').count();
-    let mut values = Vec::new();
-    let mut rows = 0;
-    for (k, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let row: Vec<f64> = line
-            .split(',')
-            .map(|v| {
-                v.trim()
-                    .parse()
-                    .unwrap_or_else(|e| panic!("{}:{}: {v:?}: {e}", path.display(), k + 2))
-            })
-            .collect();
-        assert_eq!(
-            row.len(),
-            cols,
-            "{}:{}: column count",
-            path.display(),
-            k + 2
-        );
-        values.extend(row);
-        rows += 1;
-    }
-    Array2::from_shape_vec((rows, cols), values).unwrap()
-}
 
 /// The worst decoder error as defined in the module docs, with its (neuron, dim).
 fn worst_floored(ours: &Array2<f64>, reference: &Array2<f64>) -> (f64, (usize, usize)) {

@@ -132,3 +132,13 @@ compartment!(
     /// (dt in seconds) on a spike step for spiking ones, so that decoded values equal Nengo's.
     NeuronOutput, "output"
 );
+compartment!(
+    /// `input` — a Nengo neuron's input current `J = bias + gain·(e·x)/radius + …`
+    /// (dimensionless; the LIF threshold is 1).
+    NeuronInput, "input"
+);
+compartment!(
+    /// `voltage` — a Nengo neuron's membrane voltage (dimensionless: LIF resets to 0 and fires
+    /// above 1).
+    NefVoltage, "voltage"
+);

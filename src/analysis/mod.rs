@@ -1,5 +1,11 @@
-//! Analysis of models and recordings: tuning curves (more to come: rates, ISIs, decoding error).
+//! Analysis of models and recordings: tuning curves ([`tuning`]) and spike-train statistics,
+//! firing rates and decoding error ([`spikes`]).
 
+pub mod spikes;
 pub mod tuning;
 
+pub use spikes::{
+    AnalysisError, IsiStats, firing_rates, isi_stats, isis, rmse, rmse_per_column,
+    spike_count_rates, spike_counts, spike_times,
+};
 pub use tuning::tuning_curves;

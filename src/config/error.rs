@@ -61,6 +61,17 @@ pub enum ConfigErrorKind {
         /// Its kind.
         kind: String,
     },
+    /// A NEF connection names something that is not an ensemble or node.
+    #[error(
+        "`{name}` ({kind}) is not a NEF object; a Connection wires an Ensemble or Node \
+         (`A`, `A.neurons`, `stim[0]` …)"
+    )]
+    NotNef {
+        /// The entity.
+        name: String,
+        /// Its kind.
+        kind: String,
+    },
     /// Two entities share a name.
     #[error("duplicate entity name `{0}`; every cell, input and synapse needs its own name")]
     DuplicateName(String),

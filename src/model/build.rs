@@ -9,10 +9,13 @@ use ron::value::RawValue;
 use super::{EntityInfo, Model, ProbeInfo};
 use crate::components::Clock;
 use crate::components::compartment::Current;
+use crate::components::nef::slice::Selector;
+use crate::components::nef::systems::NefAfferents;
 use crate::components::synapses::gather::gather_system;
 use crate::components::synapses::{Afferents, Post, Pre};
 use crate::config::{ConfigError, ConfigErrorKind as K, EntitySpec, ModelConfig, Source};
 use crate::error::nearest;
+use crate::registry::arrays::ProbeHooks;
 use crate::registry::{BuildCtx, Endpoint, KindError, Registry, Role};
 use crate::schedule::{Phase, StepSchedule};
 
@@ -86,6 +89,19 @@ pub(crate) fn build(
                 let Some(t) = target else {
                     return Err(err(name_off, K::MissingWiring(field)));
                 };
+                let selector = if entry.nef {
+                    Selector::parse(t).map_err(|m| {
+                        let off = src.find_keyed(field, t, p_off.unwrap_or(0)).or(name_off);
+                        err(off, K::Kind(KindError::invalid(field, m)))
+                    })?
+                } else {
+                    Selector {
+                        name: t.clone(),
+                        neurons: false,
+                        slice: None,
+                    }
+                };
+                let t = &selector.name;
                 match by_name
                     .get(t)
                     .map(|i| &model_entities[*i])
@@ -95,6 +111,7 @@ pub(crate) fn build(
                         entity: e.entity,
                         name: e.name.clone(),
                         n_units: e.n_units,
+                        selector: selector.clone(),
                     }),
                     None => {
                         let available: Vec<String> = model_entities
@@ -124,8 +141,32 @@ pub(crate) fn build(
                     Some(endpoint("post", &spec.post)?),
                 ),
             };
+            // NEF connections wire ensembles and nodes; other synapses drive a current `j`.
+            let drivable = |e: Entity| {
+                if entry.nef {
+                    world.get::<NefAfferents>(e).is_some()
+                } else {
+                    world.get::<Current>(e).is_some()
+                }
+            };
+            if entry.nef
+                && let Some(pre) = &pre
+                && !drivable(pre.entity)
+            {
+                let kind = model_entities[by_name[&pre.name]].kind.to_string();
+                let off = src
+                    .find_keyed("pre", &pre.name, p_off.unwrap_or(0))
+                    .or(name_off);
+                return Err(err(
+                    off,
+                    K::NotNef {
+                        name: pre.name.clone(),
+                        kind,
+                    },
+                ));
+            }
             if let Some(post) = &post
-                && world.get::<Current>(post.entity).is_none()
+                && !drivable(post.entity)
             {
                 let kind = model_entities[by_name[&post.name]].kind.to_string();
                 let field = if role == Role::Current {
@@ -136,11 +177,13 @@ pub(crate) fn build(
                 let off = src
                     .find_keyed(field, &post.name, p_off.unwrap_or(0))
                     .or(name_off);
+                let (name, kind) = (post.name.clone(), kind);
                 return Err(err(
                     off,
-                    K::NotDrivable {
-                        name: post.name.clone(),
-                        kind,
+                    if entry.nef {
+                        K::NotNef { name, kind }
+                    } else {
+                        K::NotDrivable { name, kind }
                     },
                 ));
             }
@@ -238,6 +281,15 @@ pub(crate) fn build(
         }
     }
 
+    if let Err((entity, message)) = crate::registry::builtin::nef::finish(&mut world) {
+        let name = model_entities
+            .iter()
+            .find(|e| e.entity == entity)
+            .map_or("", |e| e.name.as_str());
+        let off = src.find_keyed("name", name, 0);
+        return Err(src.error_at(off, Some(name), K::Kind(KindError::Other(message))));
+    }
+
     let mut probes = Vec::new();
     let probes_off = src.find_key("probes", 0);
     // Probes are located in order: each one's strings are searched for after the previous.
@@ -262,6 +314,28 @@ pub(crate) fn build(
                 },
             ));
         };
+        if spec.compartment == "decoded" || spec.synapse.is_some() {
+            use crate::probe::nef;
+            let entity = nef::spawn_nef(&mut world, spec, info.entity, doc.dt).map_err(|m| {
+                src.error_at(
+                    c_off.or(t_off),
+                    Some(&info.name),
+                    K::Kind(KindError::Other(m)),
+                )
+            })?;
+            nef::add_system(&mut schedule);
+            probes.push(ProbeInfo {
+                spec: spec.clone(),
+                entity,
+                hooks: ProbeHooks {
+                    spawn: nef::spawn_unused,
+                    add_system: nef::add_system,
+                    reserve: nef::reserve,
+                    data: nef::data,
+                },
+            });
+            continue;
+        }
         let hooks = registry.array(&spec.compartment).and_then(|a| a.probe);
         let hooks = match hooks.filter(|_| info.compartments.contains(&spec.compartment.as_str())) {
             Some(h) => h,

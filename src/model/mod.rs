@@ -296,6 +296,36 @@ impl Model {
         }
     }
 
+    /// Replaces the output of NEF node `name` with a Rust closure `f(t_ms, input, output)`
+    /// (`input` has the node's `size_in` values, `output` its `size_out`). The closure may keep
+    /// state — e.g. a node that records inter-spike intervals. It runs where the node runs in
+    /// the step (see [`components::nef::systems`](crate::components::nef::systems)).
+    pub fn set_node_function(
+        &mut self,
+        name: &str,
+        f: impl FnMut(f64, &[f64], &mut [f64]) + Send + Sync + 'static,
+    ) -> Result<(), Error> {
+        use crate::components::nef::node::{Node, NodeOutput};
+        let e = self.info(name)?.entity;
+        let mut node = self
+            .world
+            .get_mut::<Node>(e)
+            .ok_or_else(|| Error::Build(format!("`{name}` is not a Node")))?;
+        node.output = NodeOutput::Closure(Box::new(f));
+        Ok(())
+    }
+
+    /// Whether NEF node `name` only passes its input on (Nengo's `Node.is_passthrough`: a node
+    /// without an output function).
+    pub fn is_passthrough(&self, name: &str) -> Result<bool, Error> {
+        use crate::components::nef::node::Node;
+        let e = self.info(name)?.entity;
+        self.world
+            .get::<Node>(e)
+            .map(Node::is_passthrough)
+            .ok_or_else(|| Error::Build(format!("`{name}` is not a Node")))
+    }
+
     /// The resolved config (every default filled in); `step` is the current step.
     pub fn config(&self) -> ModelConfig {
         let mut c = self.config.clone();

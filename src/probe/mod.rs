@@ -1,4 +1,7 @@
-//! Probes: entities that record a compartment of another entity during a run.
+//! Probes: entities that record a compartment of another entity during a run ([`Probe`]), or
+//! an NEF object's decoded value or filtered output ([`nef::NefProbe`]).
+
+pub mod nef;
 
 use std::marker::PhantomData;
 
@@ -7,6 +10,8 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use crate::components::compartment::Compartment;
+use crate::components::nef::Solver;
+use crate::components::synapses::filter::Synapse;
 use crate::components::{Clock, Real};
 use crate::schedule::{Phase, StepSchedule};
 
@@ -27,6 +32,13 @@ pub struct ProbeSpec {
     /// Record after every `sample_every`-th step (1 = every step).
     #[serde(default = "one")]
     pub sample_every: u64,
+    /// NEF probes: a synapse the recorded signal passes through (times in ms; Nengo's probe
+    /// `synapse=`, one step of delay). Only for `decoded` and `output` of ensembles and nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synapse: Option<Synapse>,
+    /// NEF `decoded` probes: how the probe's decoders are solved (default `LstsqL2(reg: 0.1)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solver: Option<Solver>,
 }
 
 fn one() -> u64 {
@@ -42,6 +54,8 @@ impl ProbeSpec {
             start: None,
             end: None,
             sample_every: 1,
+            synapse: None,
+            solver: None,
         }
     }
 }

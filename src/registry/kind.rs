@@ -35,6 +35,10 @@ pub trait Kind: 'static {
     const DOC: &'static str;
     /// Reference names of the compartments its entities have (for probes and persistence).
     const COMPARTMENTS: &'static [&'static str];
+    /// Whether the kind wires NEF objects (ensembles, nodes) and takes Nengo endpoints such as
+    /// `"A.neurons"` or `"stim[0]"` (see [`Endpoint::selector`]); other kinds wire
+    /// populations by name.
+    const NEF: bool = false;
     /// The parameters, deserialized from the config's `params: (...)`. Use
     /// `#[serde(deny_unknown_fields)]` so misspelt parameters are errors.
     type Params: Serialize + DeserializeOwned;
@@ -97,6 +101,8 @@ pub struct Endpoint {
     pub name: String,
     /// Its number of units.
     pub n_units: usize,
+    /// The endpoint as written, parsed (`A.neurons[:10]`; NEF kinds only).
+    pub selector: crate::components::nef::slice::Selector,
 }
 
 /// What a kind's [`Kind::spawn`] sees.

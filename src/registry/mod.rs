@@ -42,6 +42,8 @@ pub struct KindEntry {
     pub doc: &'static str,
     /// Reference names of the compartments an entity of this kind has.
     pub compartments: &'static [&'static str],
+    /// Whether it wires NEF objects ([`Kind::NEF`]).
+    pub nef: bool,
     pub(crate) build: BuildFn,
     pub(crate) add_systems: fn(&mut StepSchedule),
 }
@@ -75,6 +77,7 @@ impl Registry {
                 role: K::ROLE,
                 doc: K::DOC,
                 compartments: K::COMPARTMENTS,
+                nef: K::NEF,
                 build: Arc::new(kind::build_erased::<K>),
                 add_systems: K::add_systems,
             },

@@ -1,7 +1,7 @@
 //! The step schedule.
 //!
-//! One step runs six phases in order, each a bevy [`SystemSet`]:
-//! `Input → Synapse → Gather → Cell → Learn → Record`.
+//! One step runs seven phases in order, each a bevy [`SystemSet`]:
+//! `Input → Synapse → Gather → Cell → Decode → Learn → Record`.
 //!
 //! **Executor and parallelism.** The schedule runs on bevy's single-threaded executor and all
 //! parallelism lives *inside* systems, on rayon's global pool (or the model's own pool, see
@@ -30,6 +30,9 @@ pub enum Phase {
     Gather,
     /// Each population advances its compartments by one `dt` (the kernels).
     Cell,
+    /// NEF connections decode this step's outputs and advance their synapses; nodes that read
+    /// this step's neurons run (Nengo's order: synapses update after every reader).
+    Decode,
     /// Plasticity rules.
     Learn,
     /// Probes record what they watch.
@@ -38,11 +41,12 @@ pub enum Phase {
 
 impl Phase {
     /// All phases in execution order.
-    pub const ALL: [Phase; 6] = [
+    pub const ALL: [Phase; 7] = [
         Phase::Input,
         Phase::Synapse,
         Phase::Gather,
         Phase::Cell,
+        Phase::Decode,
         Phase::Learn,
         Phase::Record,
     ];
@@ -56,7 +60,7 @@ pub struct Step;
 /// order they are added.
 pub struct StepSchedule {
     schedule: Schedule,
-    last: [Option<InternedSystemSet>; 6],
+    last: [Option<InternedSystemSet>; 7],
     added: std::collections::HashSet<(Phase, std::any::TypeId)>,
     count: usize,
 }
@@ -72,7 +76,7 @@ impl Default for StepSchedule {
 }
 
 impl StepSchedule {
-    /// An empty step schedule with the six phases configured.
+    /// An empty step schedule with the seven phases configured.
     pub fn new() -> Self {
         let mut schedule = Schedule::new(Step);
         schedule.set_executor(bevy_ecs::schedule::SingleThreadedExecutor::new());
@@ -86,6 +90,7 @@ impl StepSchedule {
                 Phase::Synapse,
                 Phase::Gather,
                 Phase::Cell,
+                Phase::Decode,
                 Phase::Learn,
                 Phase::Record,
             )
@@ -93,7 +98,7 @@ impl StepSchedule {
         );
         Self {
             schedule,
-            last: [None; 6],
+            last: [None; 7],
             added: Default::default(),
             count: 0,
         }

@@ -59,3 +59,35 @@ pub fn worst_relative(ours: &Array2<Real>, reference: &Array2<Real>) -> (f64, (u
     }
     worst
 }
+
+/// A CSV of floats with one header line, as rows × columns (every column is data).
+pub fn read_matrix(path: &Path) -> Array2<f64> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header = lines
+        .next()
+        .unwrap_or_else(|| panic!("{}: empty", path.display()));
+    let cols = header.split(',').count();
+    let mut values = Vec::new();
+    let mut rows = 0;
+    for (k, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let row: Vec<f64> = line
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{}:{}: {v:?}: {e}", path.display(), k + 2))
+            })
+            .collect();
+        assert_eq!(
+            row.len(),
+            cols,
+            "{}:{}: column count",
+            path.display(),
+            k + 2
+        );
+        values.extend(row);
+        rows += 1;
+    }
+    Array2::from_shape_vec((rows, cols), values).unwrap()
+}

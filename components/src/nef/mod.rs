@@ -8,12 +8,19 @@
 //!   decoders `D` (neurons × d) with `A·D ≈ Y`.
 //! - [`function`]: functions computed across connections (named, or expression strings).
 //! - [`process`]: node outputs as functions of time (constant, sine, piecewise, white noise).
+//! - [`ensemble`], [`node`], [`connection`]: the NEF objects and their build step;
+//!   [`slice`]: endpoints such as `A.neurons[:10]`; [`systems`]: the step, in Nengo's order.
 //! - [`transform`]: connection transforms (scalar, dense, sparse, convolution, pooling).
 
+pub mod connection;
 pub mod dists;
+pub mod ensemble;
 pub mod function;
+pub mod node;
 pub mod process;
+pub mod slice;
 pub mod solvers;
+pub mod systems;
 pub mod transform;
 
 pub use solvers::{Decoders, Solver, SolverError};

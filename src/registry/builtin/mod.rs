@@ -7,6 +7,7 @@ mod encoders;
 mod fitzhugh_nagumo;
 mod izhikevich;
 mod lif;
+pub(crate) mod nef;
 mod slif;
 
 pub use currents::*;
@@ -15,6 +16,7 @@ pub use encoders::*;
 pub use fitzhugh_nagumo::*;
 pub use izhikevich::*;
 pub use lif::*;
+pub use nef::{Connection, Ensemble, Node};
 pub use slif::*;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::{ArrayEntry, KindError, Registry};
 use crate::components::Real;
 use crate::components::compartment::*;
+use crate::components::nef::connection::DecoderMatrix;
 use crate::components::neurons::spiking::slif::InhibitionWeights;
 use crate::components::synapses::Weights;
 use crate::components::synapses::dense::Biases;
@@ -43,6 +46,11 @@ pub fn register_all(r: &mut Registry) {
         .register_compartment::<Recovery>()
         .register_compartment::<AdaptiveThreshold>()
         .register_compartment::<InitialThreshold>()
+        .register_compartment::<NeuronInput>()
+        .register_compartment::<NefVoltage>()
+        .register_compartment::<RefractoryTime>()
+        .register_compartment::<NeuronOutput>()
+        .register_array(ArrayEntry::matrix::<DecoderMatrix>())
         .register_array(ArrayEntry::matrix::<InhibitionWeights>())
         .register_array(ArrayEntry::matrix::<Weights>());
     r.register::<Lif>()
@@ -55,7 +63,10 @@ pub fn register_all(r: &mut Registry) {
         .register::<Dense>()
         .register::<Constant>()
         .register::<Step>()
-        .register::<Replay>();
+        .register::<Replay>()
+        .register::<Ensemble>()
+        .register::<Node>()
+        .register::<Connection>();
 }
 
 /// A scalar for every unit, or one value per unit.
