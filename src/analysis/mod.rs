@@ -1,5 +1,5 @@
-//! Analysis of models and recordings: tuning curves ([`tuning`]) and spike-train statistics,
-//! firing rates and decoding error ([`spikes`]).
+//! Analysis of models and recordings: tuning and response curves, analytic and simulated
+//! ([`tuning`]), and spike-train statistics, firing rates and decoding error ([`spikes`]).
 
 pub mod spikes;
 pub mod tuning;
@@ -8,4 +8,4 @@ pub use spikes::{
     AnalysisError, IsiStats, firing_rates, isi_stats, isis, rmse, rmse_per_column,
     spike_count_rates, spike_counts, spike_times,
 };
-pub use tuning::tuning_curves;
+pub use tuning::{empirical_tuning_curves, response_curves, tuning_curves};

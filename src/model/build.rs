@@ -235,7 +235,20 @@ pub(crate) fn build(
                         };
                         return src.error_at_pos(l, c, Some(name), K::Kind(e));
                     }
-                    KindError::Invalid { field, .. } => src.find_field(params, field).or(p_off),
+                    KindError::Invalid { field, .. } | KindError::Field { field, .. } => {
+                        match field.as_str() {
+                            "pre" | "post" => spec
+                                .pre
+                                .as_ref()
+                                .filter(|_| field == "pre")
+                                .or(spec.post.as_ref())
+                                .and_then(|v| {
+                                    src.find_keyed(field, v, p_off.unwrap_or(0))
+                                })
+                                .or(name_off),
+                            _ => src.find_field(params, field).or(p_off),
+                        }
+                    }
                     KindError::Other(_) => p_off,
                 };
                 err(off, K::Kind(e))

@@ -65,6 +65,15 @@ pub enum KindError {
         /// What was expected (and what was found).
         expected: String,
     },
+    /// A parameter (or endpoint) is wrong, with a message that says what was expected and
+    /// what was found.
+    #[error("parameter `{field}`: {message}")]
+    Field {
+        /// The parameter's name (`pre`/`post` for endpoints).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The RON of the parameters does not parse into the kind's parameter type.
     #[error("{message}")]
     Parse {
@@ -83,6 +92,14 @@ pub enum KindError {
 }
 
 impl KindError {
+    /// `Field` for `field` with a full message.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Field {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
     /// `Invalid` for `field` with the expected form.
     pub fn invalid(field: impl Into<String>, expected: impl Into<String>) -> Self {
         Self::Invalid {

@@ -192,26 +192,31 @@ pub fn build_connection(
         .transform
         .shape(size_mid)
         .map_err(|e| err("transform", e.to_string()))?;
+    let source = if function.is_some() {
+        "the function's output"
+    } else {
+        "the pre object (or its slice)"
+    };
     if t_in != size_mid {
         return Err(err(
             "transform",
-            format!(
-                "takes {t_in} inputs, but the {} gives {size_mid}",
-                if function.is_some() {
-                    "function"
-                } else {
-                    "pre object"
-                }
-            ),
+            format!("a transform taking {size_mid} inputs ({source}), found one taking {t_in}"),
         ));
     }
     if t_out != post_index.len() {
+        let field = if p.transform != Transform::default() {
+            "transform"
+        } else if function.is_some() {
+            "function"
+        } else {
+            "post"
+        };
         return Err(err(
-            "transform",
+            field,
             format!(
-                "gives {t_out} outputs, but the post side takes {} (function/transform output \
-                 must match the post object or its slice)",
-                post_index.len()
+                "expected {} values for the post side (its dimensions, neurons or slice), but {} gives {t_out}",
+                post_index.len(),
+                if field == "transform" { "the transform" } else { source },
             ),
         ));
     }

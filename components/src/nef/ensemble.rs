@@ -205,15 +205,15 @@ impl BuiltEnsemble {
     pub fn build(p: &EnsembleParams, key: StreamKey) -> Result<Self, EnsembleError> {
         let (n, d) = (p.n_neurons, p.dimensions);
         if n == 0 {
-            return Err(field("n_neurons", "at least 1 neuron, found 0"));
+            return Err(field("n_neurons", "expected at least 1 neuron, found 0"));
         }
         if d == 0 {
-            return Err(field("dimensions", "at least 1 dimension, found 0"));
+            return Err(field("dimensions", "expected at least 1 dimension, found 0"));
         }
         if !(p.radius.is_finite() && p.radius > 0.0) {
             return Err(field(
                 "radius",
-                format!("a finite number > 0, found {}", p.radius),
+                format!("expected a finite number > 0, found {}", p.radius),
             ));
         }
         p.neuron_type.validate().map_err(neuron("neuron_type"))?;
@@ -230,7 +230,7 @@ impl BuiltEnsemble {
 
         // Eval points.
         let m = match (p.n_eval_points, p.eval_points.n_points()) {
-            (Some(0), _) => return Err(field("n_eval_points", "at least 1, found 0")),
+            (Some(0), _) => return Err(field("n_eval_points", "expected at least 1, found 0")),
             (Some(m), Some(rows)) if m != rows => {
                 return Err(field(
                     "n_eval_points",
@@ -273,11 +273,11 @@ impl BuiltEnsemble {
                     if v.len() != n {
                         return Err(field(
                             name,
-                            format!("{} values, expected {n} (one per neuron)", v.len()),
+                            format!("expected {n} values (one per neuron), found {}", v.len()),
                         ));
                     }
                     if let Some(x) = v.iter().find(|x| !x.is_finite()) {
-                        return Err(field(name, format!("finite numbers, found {x}")));
+                        return Err(field(name, format!("expected finite numbers, found {x}")));
                     }
                 }
                 let (r, c) = p
@@ -309,7 +309,7 @@ impl BuiltEnsemble {
                 {
                     return Err(field(
                         "intercepts",
-                        format!("values in [-1, 1], found {c} for neuron {i}"),
+                        format!("expected values in [-1, 1], found {c} for neuron {i}"),
                     ));
                 }
                 if let Some((i, r)) = max_rates
@@ -319,7 +319,7 @@ impl BuiltEnsemble {
                 {
                     return Err(field(
                         "max_rates",
-                        format!("rates > 0 Hz, found {r} for neuron {i}"),
+                        format!("expected rates > 0 Hz, found {r} for neuron {i}"),
                     ));
                 }
                 let (g, b) = p

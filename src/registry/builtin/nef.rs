@@ -64,7 +64,7 @@ impl Kind for Ensemble {
 
     fn spawn(p: &EnsembleParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
         let built = BuiltEnsemble::build(p, ctx.stream()).map_err(|e| match e {
-            EnsembleError::Field { field, message } => KindError::invalid(field, message),
+            EnsembleError::Field { field, message } => KindError::field(field, message),
         })?;
         spawn_ensemble(built, ctx);
         Ok(p.n_neurons)
@@ -116,8 +116,8 @@ impl Kind for Node {
 
     fn spawn(p: &NodeParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
         let node = NodeState::build(p, ctx.dt(), ctx.stream()).map_err(|e| match e {
-            NodeError::Process(e) => KindError::invalid("output", e.to_string()),
-            NodeError::Size { field, message } => KindError::invalid(field, message),
+            NodeError::Process(e) => KindError::field("output", e.to_string()),
+            NodeError::Size { field, message } => KindError::field(field, message),
         })?;
         let n = node.size_out;
         ctx.insert((node, NeuronOutput(vec![0.0; n]), NefAfferents::default()));
@@ -155,7 +155,7 @@ impl Kind for Connection {
         let indices = |e: &Endpoint, field: &'static str, len: usize, what: &str| {
             e.selector
                 .indices(len)
-                .map_err(|m| KindError::invalid(field, format!("`{}` ({len} {what}): {m}", e.name)))
+                .map_err(|m| KindError::field(field, format!("a slice of `{}` ({len} {what}): {m}", e.name)))
         };
         let pre_side = if let Some(ens) = world.get::<EnsembleState>(pre.entity) {
             if pre.selector.neurons {
@@ -166,14 +166,14 @@ impl Kind for Connection {
             }
         } else if let Some(node) = world.get::<NodeState>(pre.entity) {
             if pre.selector.neurons {
-                return Err(KindError::invalid(
+                return Err(KindError::field(
                     "pre",
                     format!("`{}` is a Node: it has no `.neurons`", pre.name),
                 ));
             }
             PreSide::Node(indices(&pre, "pre", node.size_out, "output dimensions")?)
         } else {
-            return Err(KindError::invalid("pre", "an Ensemble or a Node"));
+            return Err(KindError::field("pre", "expected an Ensemble or a Node"));
         };
         let (port, post_index) = if let Some(ens) = world.get::<EnsembleState>(post.entity) {
             if post.selector.neurons {
@@ -185,13 +185,13 @@ impl Kind for Connection {
             }
         } else if let Some(node) = world.get::<NodeState>(post.entity) {
             if post.selector.neurons {
-                return Err(KindError::invalid(
+                return Err(KindError::field(
                     "post",
                     format!("`{}` is a Node: it has no `.neurons`", post.name),
                 ));
             }
             if node.size_in == 0 {
-                return Err(KindError::invalid(
+                return Err(KindError::field(
                     "post",
                     format!(
                         "`{}` is a Node with size_in = 0: it takes no input (give it a size_in)",
@@ -204,7 +204,7 @@ impl Kind for Connection {
                 indices(&post, "post", node.size_in, "input dimensions")?,
             )
         } else {
-            return Err(KindError::invalid("post", "an Ensemble or a Node"));
+            return Err(KindError::field("post", "expected an Ensemble or a Node"));
         };
         let built = build_connection(
             p,
@@ -216,7 +216,7 @@ impl Kind for Connection {
             ctx.dt(),
             ctx.stream(),
         )
-        .map_err(|e| KindError::invalid(e.field, e.message))?;
+        .map_err(|e| KindError::field(e.field, e.message))?;
         let n = built.n_cols;
         let decoders = built
             .connection
