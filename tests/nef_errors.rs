@@ -84,7 +84,12 @@ fn dimension_mismatches_name_the_connection() {
         c2: r#"function: "x**2""#,
         ..OK
     });
-    check(&e, 10, "c2", &["`function`", "expected 2 values", "gives 1"]);
+    check(
+        &e,
+        10,
+        "c2",
+        &["`function`", "expected 2 values", "gives 1"],
+    );
     let e = error(Case {
         post: "B",
         c2: "transform: Dense([[1.0, 2.0]])",
@@ -140,10 +145,7 @@ fn bad_slices_and_endpoints() {
         ..OK
     });
     check(&e, 10, "c2", &["`post`", "step cannot be 0"]);
-    let e = error(Case {
-        post: "stim",
-        ..OK
-    });
+    let e = error(Case { post: "stim", ..OK });
     check(&e, 10, "c2", &["`post`", "size_in = 0"]);
     let e = error(Case { post: "Bee", ..OK });
     check(&e, 10, "c2", &["\"Bee\"", "did you mean `B`"]);

@@ -242,9 +242,7 @@ pub(crate) fn build(
                                 .as_ref()
                                 .filter(|_| field == "pre")
                                 .or(spec.post.as_ref())
-                                .and_then(|v| {
-                                    src.find_keyed(field, v, p_off.unwrap_or(0))
-                                })
+                                .and_then(|v| src.find_keyed(field, v, p_off.unwrap_or(0)))
                                 .or(name_off),
                             _ => src.find_field(params, field).or(p_off),
                         }

@@ -217,6 +217,22 @@ impl Model {
         })
     }
 
+    /// What probe number `index` (config order, as [`probes`](Self::probes) lists them)
+    /// recorded — for two probes of the same compartment, e.g. with different synapses or
+    /// `sample_every`.
+    pub fn probe_at(&self, index: usize) -> Result<Array2<Real>, Error> {
+        let p = self.probes.get(index).ok_or_else(|| {
+            Error::Build(format!(
+                "no probe number {index}: the model has {}",
+                self.probes.len()
+            ))
+        })?;
+        (p.hooks.data)(&self.world, p.entity).ok_or_else(|| Error::NoProbe {
+            entity: p.spec.target.clone(),
+            compartment: p.spec.compartment.clone(),
+        })
+    }
+
     /// The probes of this model, as configured.
     pub fn probes(&self) -> impl Iterator<Item = &ProbeSpec> {
         self.probes.iter().map(|p| &p.spec)
@@ -312,6 +328,50 @@ impl Model {
             .get_mut::<Node>(e)
             .ok_or_else(|| Error::Build(format!("`{name}` is not a Node")))?;
         node.output = NodeOutput::Closure(Box::new(f));
+        Ok(())
+    }
+
+    /// Replaces the function of NEF connection `name` with `f` (e.g. a Rust closure,
+    /// [`Function::from_fn`](crate::components::nef::function::Function::from_fn)) and
+    /// rebuilds it: decoders are solved again for `f` on the same eval points, with the same
+    /// solver, transform and synapse (its state starts again from 0). From a node, `f` runs
+    /// every step.
+    pub fn set_connection_function(
+        &mut self,
+        name: &str,
+        f: crate::components::nef::function::Function,
+    ) -> Result<(), Error> {
+        use crate::components::nef::connection::ConnectionParams;
+        use crate::components::nef::slice::Selector;
+        use crate::registry::Endpoint;
+        use crate::registry::builtin::nef::{connect, install};
+        let entity = self.info(name)?.entity;
+        let not_nef = || Error::Build(format!("`{name}` is not a NEF Connection"));
+        let spec = self
+            .config
+            .synapses
+            .iter()
+            .find(|s| s.name == name && s.kind == "Connection")
+            .ok_or_else(not_nef)?;
+        let p: ConnectionParams = crate::registry::ron_options()
+            .from_str(spec.params.get_ron())
+            .map_err(|e| Error::Build(format!("connection `{name}`: {e}")))?;
+        let endpoint = |text: &Option<String>| -> Result<Endpoint, Error> {
+            let text = text.as_deref().ok_or_else(not_nef)?;
+            let selector = Selector::parse(text).map_err(Error::Build)?;
+            let info = self.info(&selector.name)?;
+            Ok(Endpoint {
+                entity: info.entity,
+                name: info.name.clone(),
+                n_units: info.n_units,
+                selector,
+            })
+        };
+        let (pre, post) = (endpoint(&spec.pre)?, endpoint(&spec.post)?);
+        let key = crate::components::rng::StreamKey::new(self.config.seed, name);
+        let built = connect(&self.world, &pre, &post, &p, Some(f), self.clock().dt, key)
+            .map_err(|e| Error::Build(format!("connection `{name}`: {e}")))?;
+        install(&mut self.world, entity, built);
         Ok(())
     }
 

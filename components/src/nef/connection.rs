@@ -154,10 +154,12 @@ pub struct BuiltConnection {
 
 /// Builds a connection (Nengo's `build_connection`): resolves the function and transform
 /// shapes, solves decoders for decoded connections, discretizes the synapse at `dt` (ms).
-/// `post_index` are the post input elements the connection drives.
+/// `post_index` are the post input elements the connection drives. `closure`, if given, is
+/// the function instead of `p.function` (a Rust closure, [`Function::from_fn`]).
 #[allow(clippy::too_many_arguments)]
 pub fn build_connection(
     p: &ConnectionParams,
+    closure: Option<Function>,
     pre_entity: Entity,
     pre: PreSide,
     post_entity: Entity,
@@ -173,17 +175,34 @@ pub fn build_connection(
     let size_sliced = match &pre {
         PreSide::Decoded(_, s) | PreSide::Neurons(s) | PreSide::Node(s) => s.len(),
     };
-    let function = match &p.function {
+    let function = match closure {
+        Some(f) => Some(f),
+        None => p
+            .function
+            .as_ref()
+            .map(|spec| Function::compile(spec, size_sliced))
+            .transpose()
+            .map_err(|e| err("function", e.to_string()))?,
+    };
+    let function = match function {
         None => None,
-        Some(spec) => {
+        Some(f) => {
             if matches!(pre, PreSide::Neurons(_)) {
                 return Err(err(
                     "function",
                     "a connection from `.neurons` cannot compute a function (Nengo neither)",
                 ));
             }
-            let f =
-                Function::compile(spec, size_sliced).map_err(|e| err("function", e.to_string()))?;
+            if f.size_in() != size_sliced {
+                return Err(err(
+                    "function",
+                    format!(
+                        "expected a function of {size_sliced} inputs (the pre object or its \
+                         slice), found one of {}",
+                        f.size_in()
+                    ),
+                ));
+            }
             (!f.is_identity()).then_some(f)
         }
     };
@@ -216,7 +235,11 @@ pub fn build_connection(
             format!(
                 "expected {} values for the post side (its dimensions, neurons or slice), but {} gives {t_out}",
                 post_index.len(),
-                if field == "transform" { "the transform" } else { source },
+                if field == "transform" {
+                    "the transform"
+                } else {
+                    source
+                },
             ),
         ));
     }
@@ -416,5 +439,21 @@ impl crate::compartment::MatrixArray for DecoderMatrix {
     }
     fn values_mut(&mut self) -> &mut [Real] {
         &mut self.values
+    }
+}
+
+/// `synapse_state` — a connection's synapse state, 2 × post values (the filter's one or two
+/// state variables per value), saved and restored with the model so a resumed run continues
+/// exactly.
+impl crate::compartment::MatrixArray for Connection {
+    const NAME: &'static str = "synapse_state";
+    fn shape(&self) -> [usize; 2] {
+        [2, self.state.len()]
+    }
+    fn values(&self) -> &[Real] {
+        self.state.values()
+    }
+    fn values_mut(&mut self) -> &mut [Real] {
+        self.state.values_mut()
     }
 }

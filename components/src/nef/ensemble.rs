@@ -208,7 +208,10 @@ impl BuiltEnsemble {
             return Err(field("n_neurons", "expected at least 1 neuron, found 0"));
         }
         if d == 0 {
-            return Err(field("dimensions", "expected at least 1 dimension, found 0"));
+            return Err(field(
+                "dimensions",
+                "expected at least 1 dimension, found 0",
+            ));
         }
         if !(p.radius.is_finite() && p.radius > 0.0) {
             return Err(field(

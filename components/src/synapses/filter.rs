@@ -93,20 +93,39 @@ impl Synapse {
     }
 }
 
-/// The state of one filtered signal: one or two values per dimension.
+/// The state of one filtered signal: one or two values per dimension, stored as two rows
+/// (`x0` then `x1`, each `n` long) so it can be saved and restored as one array.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterState {
-    x0: Vec<Real>,
-    x1: Vec<Real>,
+    x: Vec<Real>,
 }
 
 impl FilterState {
     /// Zero state for `n` dimensions.
     pub fn new(n: usize) -> Self {
         Self {
-            x0: vec![0.0; n],
-            x1: vec![0.0; n],
+            x: vec![0.0; 2 * n],
         }
+    }
+
+    /// Dimensions filtered.
+    pub fn len(&self) -> usize {
+        self.x.len() / 2
+    }
+
+    /// Whether it filters nothing.
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+
+    /// The state, `2 × n` row-major (`x0` row, then `x1`).
+    pub fn values(&self) -> &[Real] {
+        &self.x
+    }
+
+    /// The state, mutable (to restore a saved one).
+    pub fn values_mut(&mut self) -> &mut [Real] {
+        &mut self.x
     }
 }
 
@@ -117,19 +136,21 @@ impl DiscreteFilter {
             DiscreteFilter::Identity => y.copy_from_slice(u),
             DiscreteFilter::First { a, b } => {
                 let (a, b) = (a as Real, b as Real);
-                for ((x, &ui), yi) in state.x0.iter_mut().zip(u).zip(y.iter_mut()) {
+                for ((x, &ui), yi) in state.x.iter_mut().zip(u).zip(y.iter_mut()) {
                     *x = a * *x + b * ui;
                     *yi = *x;
                 }
             }
             DiscreteFilter::Second { a, b, c } => {
                 let r = |v: f64| v as Real;
-                for i in 0..u.len() {
-                    let (x0, x1) = (state.x0[i], state.x1[i]);
+                let n = u.len();
+                let (s0, s1) = state.x.split_at_mut(n);
+                for i in 0..n {
+                    let (x0, x1) = (s0[i], s1[i]);
                     let n0 = r(a[0][0]) * x0 + r(a[0][1]) * x1 + r(b[0]) * u[i];
                     let n1 = r(a[1][0]) * x0 + r(a[1][1]) * x1 + r(b[1]) * u[i];
-                    state.x0[i] = n0;
-                    state.x1[i] = n1;
+                    s0[i] = n0;
+                    s1[i] = n1;
                     y[i] = r(c[0]) * n0 + r(c[1]) * n1;
                 }
             }

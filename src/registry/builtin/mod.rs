@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::{ArrayEntry, KindError, Registry};
 use crate::components::Real;
 use crate::components::compartment::*;
-use crate::components::nef::connection::DecoderMatrix;
+use crate::components::nef::connection::{Connection as NefConnection, DecoderMatrix};
 use crate::components::neurons::spiking::slif::InhibitionWeights;
 use crate::components::synapses::Weights;
 use crate::components::synapses::dense::Biases;
@@ -51,6 +51,7 @@ pub fn register_all(r: &mut Registry) {
         .register_compartment::<RefractoryTime>()
         .register_compartment::<NeuronOutput>()
         .register_array(ArrayEntry::matrix::<DecoderMatrix>())
+        .register_array(ArrayEntry::matrix::<NefConnection>())
         .register_array(ArrayEntry::matrix::<InhibitionWeights>())
         .register_array(ArrayEntry::matrix::<Weights>());
     r.register::<Lif>()

@@ -23,15 +23,17 @@ use crate::components::compartment::{
     NefVoltage, NeuronInput, NeuronOutput, Outputs, RefractoryTime,
 };
 use crate::components::nef::connection::{
-    ConnectionParams, DecoderMatrix, PostPort, PreSide, build_connection,
+    BuiltConnection, ConnectionParams, DecoderMatrix, PostPort, PreSide, build_connection,
 };
 use crate::components::nef::ensemble::{BuiltEnsemble, EnsembleError, EnsembleParams};
+use crate::components::nef::function::Function;
 use crate::components::nef::node::{Node as NodeState, NodeError, NodeParams};
 use crate::components::nef::systems::{
     Ensemble as EnsembleState, NefAfferents, NefGraph, nef_decode_system, nef_gather_system,
     nef_input_system, nef_neuron_system,
 };
 use crate::components::neurons::nef::NeuronType;
+use crate::components::rng::StreamKey;
 use crate::components::synapses::Weights;
 use crate::registry::{BuildCtx, Endpoint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
@@ -151,95 +153,9 @@ impl Kind for Connection {
                 "a Connection needs `pre` and `post`".into(),
             ));
         };
-        let world = ctx.world();
-        let indices = |e: &Endpoint, field: &'static str, len: usize, what: &str| {
-            e.selector
-                .indices(len)
-                .map_err(|m| KindError::field(field, format!("a slice of `{}` ({len} {what}): {m}", e.name)))
-        };
-        let pre_side = if let Some(ens) = world.get::<EnsembleState>(pre.entity) {
-            if pre.selector.neurons {
-                PreSide::Neurons(indices(&pre, "pre", ens.built.n_neurons(), "neurons")?)
-            } else {
-                let ix = indices(&pre, "pre", ens.built.dimensions(), "dimensions")?;
-                PreSide::Decoded(&ens.built, ix)
-            }
-        } else if let Some(node) = world.get::<NodeState>(pre.entity) {
-            if pre.selector.neurons {
-                return Err(KindError::field(
-                    "pre",
-                    format!("`{}` is a Node: it has no `.neurons`", pre.name),
-                ));
-            }
-            PreSide::Node(indices(&pre, "pre", node.size_out, "output dimensions")?)
-        } else {
-            return Err(KindError::field("pre", "expected an Ensemble or a Node"));
-        };
-        let (port, post_index) = if let Some(ens) = world.get::<EnsembleState>(post.entity) {
-            if post.selector.neurons {
-                let ix = indices(&post, "post", ens.built.n_neurons(), "neurons")?;
-                (PostPort::Neurons, ix)
-            } else {
-                let ix = indices(&post, "post", ens.built.dimensions(), "dimensions")?;
-                (PostPort::Decoded, ix)
-            }
-        } else if let Some(node) = world.get::<NodeState>(post.entity) {
-            if post.selector.neurons {
-                return Err(KindError::field(
-                    "post",
-                    format!("`{}` is a Node: it has no `.neurons`", post.name),
-                ));
-            }
-            if node.size_in == 0 {
-                return Err(KindError::field(
-                    "post",
-                    format!(
-                        "`{}` is a Node with size_in = 0: it takes no input (give it a size_in)",
-                        post.name
-                    ),
-                ));
-            }
-            (
-                PostPort::Node,
-                indices(&post, "post", node.size_in, "input dimensions")?,
-            )
-        } else {
-            return Err(KindError::field("post", "expected an Ensemble or a Node"));
-        };
-        let built = build_connection(
-            p,
-            pre.entity,
-            pre_side,
-            post.entity,
-            post_index,
-            port,
-            ctx.dt(),
-            ctx.stream(),
-        )
-        .map_err(|e| KindError::field(e.field, e.message))?;
-        let n = built.n_cols;
-        let decoders = built
-            .connection
-            .decoders
-            .as_ref()
-            .map(|(d, _)| DecoderMatrix {
-                values: d.iter().map(|v| *v as Real).collect(),
-                n_neurons: d.nrows(),
-                dims: d.ncols(),
-            });
+        let built = connect(ctx.world(), &pre, &post, p, None, ctx.dt(), ctx.stream())?;
         let entity = ctx.entity();
-        ctx.insert((
-            built.connection,
-            Weights {
-                values: built.weights,
-                n_pre: built.n_rows,
-                n_post: built.n_cols,
-            },
-            Outputs(vec![0.0; n]),
-        ));
-        if let Some(d) = decoders {
-            ctx.insert(d);
-        }
+        let n = install(ctx.world, entity, built);
         if let Some(mut aff) = ctx.world.get_mut::<NefAfferents>(post.entity) {
             aff.0.push(entity);
         }
@@ -249,6 +165,120 @@ impl Kind for Connection {
     fn add_systems(s: &mut StepSchedule) {
         add_nef_systems(s);
     }
+}
+
+/// Resolves a connection's endpoints (`A`, `A.neurons[:3]`, a node's slice …) and builds it.
+pub(crate) fn connect(
+    world: &World,
+    pre: &Endpoint,
+    post: &Endpoint,
+    p: &ConnectionParams,
+    closure: Option<Function>,
+    dt: f64,
+    key: StreamKey,
+) -> Result<BuiltConnection, KindError> {
+    let indices = |e: &Endpoint, field: &'static str, len: usize, what: &str| {
+        e.selector.indices(len).map_err(|m| {
+            KindError::field(
+                field,
+                format!("a slice of `{}` ({len} {what}): {m}", e.name),
+            )
+        })
+    };
+    let pre_side = if let Some(ens) = world.get::<EnsembleState>(pre.entity) {
+        if pre.selector.neurons {
+            PreSide::Neurons(indices(pre, "pre", ens.built.n_neurons(), "neurons")?)
+        } else {
+            let ix = indices(pre, "pre", ens.built.dimensions(), "dimensions")?;
+            PreSide::Decoded(&ens.built, ix)
+        }
+    } else if let Some(node) = world.get::<NodeState>(pre.entity) {
+        if pre.selector.neurons {
+            return Err(KindError::field(
+                "pre",
+                format!("`{}` is a Node: it has no `.neurons`", pre.name),
+            ));
+        }
+        PreSide::Node(indices(pre, "pre", node.size_out, "output dimensions")?)
+    } else {
+        return Err(KindError::field("pre", "expected an Ensemble or a Node"));
+    };
+    let (port, post_index) = if let Some(ens) = world.get::<EnsembleState>(post.entity) {
+        if post.selector.neurons {
+            let ix = indices(post, "post", ens.built.n_neurons(), "neurons")?;
+            (PostPort::Neurons, ix)
+        } else {
+            let ix = indices(post, "post", ens.built.dimensions(), "dimensions")?;
+            (PostPort::Decoded, ix)
+        }
+    } else if let Some(node) = world.get::<NodeState>(post.entity) {
+        if post.selector.neurons {
+            return Err(KindError::field(
+                "post",
+                format!("`{}` is a Node: it has no `.neurons`", post.name),
+            ));
+        }
+        if node.size_in == 0 {
+            return Err(KindError::field(
+                "post",
+                format!(
+                    "`{}` is a Node with size_in = 0: it takes no input (give it a size_in)",
+                    post.name
+                ),
+            ));
+        }
+        (
+            PostPort::Node,
+            indices(post, "post", node.size_in, "input dimensions")?,
+        )
+    } else {
+        return Err(KindError::field("post", "expected an Ensemble or a Node"));
+    };
+    build_connection(
+        p,
+        closure,
+        pre.entity,
+        pre_side,
+        post.entity,
+        post_index,
+        port,
+        dt,
+        key,
+    )
+    .map_err(|e| KindError::field(e.field, e.message))
+}
+
+/// Inserts (or replaces) a built connection's components on `entity`; returns its output size.
+pub(crate) fn install(world: &mut World, entity: Entity, built: BuiltConnection) -> usize {
+    let n = built.n_cols;
+    let decoders = built
+        .connection
+        .decoders
+        .as_ref()
+        .map(|(d, _)| DecoderMatrix {
+            values: d.iter().map(|v| *v as Real).collect(),
+            n_neurons: d.nrows(),
+            dims: d.ncols(),
+        });
+    let mut e = world.entity_mut(entity);
+    e.insert((
+        built.connection,
+        Weights {
+            values: built.weights,
+            n_pre: built.n_rows,
+            n_post: built.n_cols,
+        },
+        Outputs(vec![0.0; n]),
+    ));
+    match decoders {
+        Some(d) => {
+            e.insert(d);
+        }
+        None => {
+            e.remove::<DecoderMatrix>();
+        }
+    }
+    n
 }
 
 /// Orders the NEF step once every object is built (Nengo's operator graph, reduced to what
