@@ -31,16 +31,12 @@ fn decoded(target: &str) -> ProbeSpec {
 }
 
 fn sine() -> NodeParams {
-    NodeParams {
-        output: Some(Process::Sine {
-            frequency: 1.0,
-            amplitude: 1.0,
-            phase: 0.0,
-            offset: 0.0,
-        }),
-        size_in: 0,
-        size_out: None,
-    }
+    NodeParams::new(Process::Sine {
+        frequency: 1.0,
+        amplitude: 1.0,
+        phase: 0.0,
+        offset: 0.0,
+    })
 }
 
 fn ensemble(n: usize) -> Model {

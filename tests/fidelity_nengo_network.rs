@@ -79,14 +79,10 @@ fn channel_with_square_matches_nengo() {
     let mut model = ModelBuilder::new(1.0)
         .cell::<Node>(
             "stim",
-            &NodeParams {
-                output: Some(Process::Piecewise {
-                    times,
-                    values: stim,
-                }),
-                size_in: 0,
-                size_out: None,
-            },
+            &NodeParams::new(Process::Piecewise {
+                times,
+                values: stim,
+            }),
         )
         .cell::<Ensemble>("A", &injected("A"))
         .cell::<Ensemble>("B", &injected("B"))

@@ -17,24 +17,16 @@ use cortecs::registry::builtin::{Connection, Ensemble, Node};
 use ndarray::Array2;
 
 fn sine() -> NodeParams {
-    NodeParams {
-        output: Some(Process::Sine {
-            frequency: 1.0,
-            amplitude: 1.0,
-            phase: 0.0,
-            offset: 0.0,
-        }),
-        size_in: 0,
-        size_out: None,
-    }
+    NodeParams::new(Process::Sine {
+        frequency: 1.0,
+        amplitude: 1.0,
+        phase: 0.0,
+        offset: 0.0,
+    })
 }
 
 fn passthrough(n: usize) -> NodeParams {
-    NodeParams {
-        output: None,
-        size_in: n,
-        size_out: None,
-    }
+    NodeParams::passthrough(n)
 }
 
 fn decoded(target: &str, tau: Option<f64>) -> ProbeSpec {
@@ -75,14 +67,7 @@ fn recurrent_connection_integrates() {
     let tau = 100.0;
     let mut m = ModelBuilder::new(1.0)
         .seed(5)
-        .cell::<Node>(
-            "u",
-            &NodeParams {
-                output: Some(Process::Constant(vec![0.5])),
-                size_in: 0,
-                size_out: None,
-            },
-        )
+        .cell::<Node>("u", &NodeParams::new(Process::Constant(vec![0.5])))
         .cell::<Ensemble>("A", &EnsembleParams::new(200, 1))
         .synapse::<Connection>(
             "in",
@@ -176,9 +161,8 @@ fn passthrough_and_function_nodes_double_alike() {
         .cell::<Node>(
             "fn",
             &NodeParams {
-                output: Some(Process::Expr(FunctionSpec::One("2*x0".into()))),
                 size_in: 1,
-                size_out: None,
+                ..NodeParams::new(Process::Expr(FunctionSpec::One("2*x0".into())))
             },
         )
         .synapse::<Connection>(
@@ -385,4 +369,62 @@ fn sample_every_keeps_the_filter_running() {
     for r in 0..20 {
         assert_eq!(sampled.row(r), full.row(5 * r + 4));
     }
+}
+
+/// A node replaying a file outputs row k at step k and holds the last row.
+#[test]
+fn replay_node_outputs_the_file_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("u.csv"), "a,b\n0.5,1\n-0.25,2\n0.125,3\n").unwrap();
+    let text = r#"Model(dt: 1.0, cells: [
+        (name: "u", kind: "Node", params: (file: "u.csv")),
+    ], probes: [(target: "u", compartment: "output")])"#;
+    let path = dir.path().join("m.ron");
+    std::fs::write(&path, text).unwrap();
+    let mut m = Model::from_config_file(&path).unwrap();
+    m.run_steps(5).unwrap();
+    let out = m.probe("u", "output").unwrap();
+    let expected = [
+        [0.5, 1.0],
+        [-0.25, 2.0],
+        [0.125, 3.0],
+        [0.125, 3.0],
+        [0.125, 3.0],
+    ];
+    for (k, row) in expected.iter().enumerate() {
+        assert_eq!(
+            out.row(k).to_vec(),
+            row.map(|v| v as Real).to_vec(),
+            "step {k}"
+        );
+    }
+}
+
+/// Rate neurons decode as well as spiking ones, with no spike noise: an LIFRate channel
+/// follows the delayed, filtered sine closely.
+#[test]
+fn rate_neurons_decode_smoothly() {
+    use cortecs::components::neurons::nef::NeuronType;
+    let ens = EnsembleParams {
+        neuron_type: NeuronType::LIFRate {
+            tau_rc: 20.0,
+            tau_ref: 2.0,
+            amplitude: 1.0,
+        },
+        ..EnsembleParams::new(50, 1)
+    };
+    let mut m = ModelBuilder::new(1.0)
+        .cell::<Node>("stim", &sine())
+        .cell::<Ensemble>("A", &ens)
+        .synapse::<Connection>("in", "stim", "A", &conn())
+        .probe("stim", "output")
+        .probe_spec(decoded("A", None))
+        .build()
+        .unwrap();
+    m.run_steps(1000).unwrap();
+    let ideal = delayed_lowpass(&f64s(m.probe("stim", "output").unwrap()), 5.0, 1.0);
+    let got = f64s(m.probe("A", "decoded").unwrap());
+    let err = ((&got - &ideal).mapv(|e| e * e).sum() / 1000.0).sqrt();
+    println!("LIFRate RMSE {err:.4}");
+    assert!(err < 0.02, "{err}");
 }

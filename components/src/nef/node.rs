@@ -21,6 +21,32 @@ pub struct NodeParams {
     /// Dimensions of the output; checked against `output` when both are given.
     #[serde(default)]
     pub size_out: Option<usize>,
+    /// A `.csv` or `.npy` table (steps × dimensions, relative to the config) replayed as the
+    /// output, row k at step k and the last row held after the end — instead of `output`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+impl NodeParams {
+    /// A node whose output is `output` (no input).
+    pub fn new(output: Process) -> Self {
+        Self {
+            output: Some(output),
+            size_in: 0,
+            size_out: None,
+            file: None,
+        }
+    }
+
+    /// A passthrough node of `size` dimensions (output = input).
+    pub fn passthrough(size: usize) -> Self {
+        Self {
+            output: None,
+            size_in: size,
+            size_out: None,
+            file: None,
+        }
+    }
 }
 
 /// A user's node function: `f(t_ms, input, output)`; it may keep state (e.g. the seed's ISI

@@ -28,6 +28,7 @@ use crate::components::nef::connection::{
 use crate::components::nef::ensemble::{BuiltEnsemble, EnsembleError, EnsembleParams};
 use crate::components::nef::function::Function;
 use crate::components::nef::node::{Node as NodeState, NodeError, NodeParams};
+use crate::components::nef::process::Process;
 use crate::components::nef::systems::{
     Ensemble as EnsembleState, NefAfferents, NefGraph, nef_decode_system, nef_gather_system,
     nef_input_system, nef_neuron_system,
@@ -106,8 +107,9 @@ pub struct Node;
 impl Kind for Node {
     const NAME: &'static str = "Node";
     const ROLE: Role = Role::Cell;
-    const DOC: &'static str = "NEF node: Constant, Sine, Piecewise, WhiteNoise or an expression \
-                               of t and its input; passthrough without `output`";
+    const DOC: &'static str = "NEF node: Constant, Sine, Piecewise, WhiteNoise, an expression \
+                               of t and its input, or a replayed file; passthrough without \
+                               `output`";
     const COMPARTMENTS: &'static [&'static str] = &["output"];
     const NEF: bool = true;
     type Params = NodeParams;
@@ -117,6 +119,35 @@ impl Kind for Node {
     }
 
     fn spawn(p: &NodeParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        let replayed;
+        let p = match &p.file {
+            None => p,
+            Some(_) if p.output.is_some() => {
+                return Err(KindError::field(
+                    "file",
+                    "expected either `output` or `file`, found both",
+                ));
+            }
+            Some(file) => {
+                let path = ctx.base_dir().join(file);
+                let table = super::read_table(&path)
+                    .map_err(|m| KindError::field("file", format!("{}: {m}", path.display())))?;
+                let dt = ctx.dt();
+                replayed = NodeParams {
+                    output: Some(Process::Piecewise {
+                        times: (1..=table.nrows()).map(|k| k as f64 * dt).collect(),
+                        values: table
+                            .rows()
+                            .into_iter()
+                            .map(|r| r.iter().map(|v| f64::from(*v)).collect())
+                            .collect(),
+                    }),
+                    file: None,
+                    ..p.clone()
+                };
+                &replayed
+            }
+        };
         let node = NodeState::build(p, ctx.dt(), ctx.stream()).map_err(|e| match e {
             NodeError::Process(e) => KindError::field("output", e.to_string()),
             NodeError::Size { field, message } => KindError::field(field, message),
