@@ -27,6 +27,8 @@ pub struct NefLifConsts {
     pub min_voltage: Real,
     /// Output on a spike step: `amplitude / dt` with dt in seconds (1/s).
     pub spike_output: Real,
+    /// `expm1(−dt/τ_rc)`, the decay of a whole free step (the common case, computed once).
+    pub free_step: Real,
 }
 
 impl NefLifConsts {
@@ -38,6 +40,7 @@ impl NefLifConsts {
             tau_ref: tau_ref as Real,
             min_voltage: min_voltage as Real,
             spike_output: (amplitude / (dt / 1000.0)) as Real,
+            free_step: (-(dt as Real) / tau_rc as Real).exp_m1(),
         }
     }
 }
@@ -68,7 +71,13 @@ pub fn nef_lif_kernel(k: &NefLifConsts, c: NefLifChunk) {
         let delta_t = (k.dt - rt).max(0.0).min(k.dt);
         let ji = j[i];
         let mut v = voltage[i];
-        v -= (ji - v) * (-delta_t / k.tau_rc).exp_m1();
+        // A free step uses the precomputed expm1(−dt/τ_rc): the same value, one call fewer.
+        let decay = if delta_t == k.dt {
+            k.free_step
+        } else {
+            (-delta_t / k.tau_rc).exp_m1()
+        };
+        v -= (ji - v) * decay;
         let spiked = v > 1.0;
         output[i] = if spiked { k.spike_output } else { 0.0 };
         if v < k.min_voltage {
