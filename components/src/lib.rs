@@ -12,6 +12,7 @@ pub mod clock;
 pub mod compartment;
 pub mod currents;
 pub mod input_encoders;
+pub mod loihi;
 pub mod names;
 pub mod nef;
 pub mod neurons;

@@ -1,0 +1,6 @@
+//! Loihi emulation (NengoLoihi 1.1.0's emulator, bit for bit): integer compartments, spike
+//! routing through axons and synapses, the neurocore step, and the discretization of NEF
+//! models into integers. Semantics: `../shared/refs/loihi/README.md`.
+
+pub mod discretize;
+pub mod emulator;
