@@ -185,13 +185,21 @@ pub fn nef_gather_system(
         let d = ens.x.len();
         let x = &ens.x;
         let j = &mut j.0;
-        for (i, ji) in j.iter_mut().enumerate() {
-            let row = &ens.scaled_encoders[i * d..(i + 1) * d];
-            let mut acc: Real = 0.0;
-            for (e, xv) in row.iter().zip(x) {
-                acc += e * xv;
+        if d == 1 {
+            // The common case as a plain vectorizable loop: J = bias + e·x (Nengo's 1-D dot).
+            let x0 = x[0];
+            for ((ji, b), e) in j.iter_mut().zip(&ens.bias).zip(&ens.scaled_encoders) {
+                *ji = b + e * x0;
             }
-            *ji = ens.bias[i] + acc;
+        } else {
+            for (i, ji) in j.iter_mut().enumerate() {
+                let row = &ens.scaled_encoders[i * d..(i + 1) * d];
+                let mut acc: Real = 0.0;
+                for (e, xv) in row.iter().zip(x) {
+                    acc += e * xv;
+                }
+                *ji = ens.bias[i] + acc;
+            }
         }
         for c in aff {
             if let Ok((conn, o)) = conns.get(*c)

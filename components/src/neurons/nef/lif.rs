@@ -71,9 +71,13 @@ pub fn nef_lif_kernel(k: &NefLifConsts, c: NefLifChunk) {
         let delta_t = (k.dt - rt).max(0.0).min(k.dt);
         let ji = j[i];
         let mut v = voltage[i];
-        // A free step uses the precomputed expm1(−dt/τ_rc): the same value, one call fewer.
+        // A free step uses the precomputed expm1(−dt/τ_rc) and a refractory one expm1(−0) =
+        // −0: the same values, without the call. Only the step a refractory period ends in
+        // computes its fraction.
         let decay = if delta_t == k.dt {
             k.free_step
+        } else if delta_t == 0.0 {
+            -0.0
         } else {
             (-delta_t / k.tau_rc).exp_m1()
         };
