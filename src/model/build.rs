@@ -9,6 +9,7 @@ use ron::value::RawValue;
 use super::{EntityInfo, Model, ProbeInfo};
 use crate::components::Clock;
 use crate::components::compartment::Current;
+use crate::components::nef::connection::FactorCache;
 use crate::components::nef::slice::Selector;
 use crate::components::nef::systems::NefAfferents;
 use crate::components::synapses::gather::gather_system;
@@ -36,6 +37,8 @@ pub(crate) fn build(
         step: doc.step,
         dt: doc.dt,
     });
+    // Decoder factorizations shared during this build (dropped at its end).
+    world.insert_resource(FactorCache::default());
     let mut schedule = StepSchedule::new();
     schedule.add(Phase::Gather, gather_system);
     let mut model_entities: Vec<EntityInfo> = Vec::new();
@@ -397,6 +400,7 @@ pub(crate) fn build(
             hooks,
         });
     }
+    world.remove_resource::<FactorCache>();
     resolved.step = 0;
     resolved.base_dir = None;
     Ok(Model::assemble(

@@ -159,7 +159,10 @@ pub(crate) fn spawn_nef(
                 solver: spec.solver.clone().unwrap_or_default(),
                 ..ConnectionParams::default()
             };
-            let (d, _) = solve_decoders(b, b.eval_points.view(), &all, None, &params)
+            let cache = world
+                .get_resource::<crate::components::nef::connection::FactorCache>()
+                .map(|c| (c, target));
+            let (d, _) = solve_decoders(b, b.eval_points.view(), &all, None, &params, cache)
                 .map_err(|e| format!("decoders of the probe: {e}"))?;
             (Some(d.iter().map(|v| *v as Real).collect()), d.ncols())
         }

@@ -16,6 +16,9 @@
 //! `weights` are stored pre × post (cortecs' convention for every synapse; the transpose of
 //! Nengo's `sim.model.params[conn].weights`), so a spike adds one row — work ∝ spikes.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use bevy_ecs::prelude::*;
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -23,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::dists::{Distribution, default_n_eval_points};
 use super::ensemble::BuiltEnsemble;
 use super::function::{Function, FunctionSpec};
-use super::solvers::Solver;
+use super::solvers::{Factorization, Solver};
 use super::transform::Transform;
 use crate::Real;
 use crate::rng::StreamKey;
@@ -53,6 +56,14 @@ pub struct ConnectionParams {
     #[serde(default)]
     pub eval_points: Option<Distribution>,
 }
+
+/// Solver factorizations shared by the decoders of one build ([`Solver::factor`]): the
+/// connections and decoded probes of one ensemble that use its own eval points and the same
+/// solver share the activity matrix and its Cholesky factor — exactly the numbers separate
+/// solves give, at a fraction of the cost. Keyed by (ensemble entity, solver); the model
+/// builder inserts it as a resource for the build and removes it afterwards.
+#[derive(Resource, Default)]
+pub struct FactorCache(Mutex<HashMap<(Entity, String), Arc<Factorization>>>);
 
 /// Nengo's default connection synapse, `Lowpass(0.005 s)` = 5 ms.
 pub fn default_synapse() -> Synapse {
@@ -167,6 +178,7 @@ pub fn build_connection(
     port: PostPort,
     dt: f64,
     key: StreamKey,
+    cache: Option<&FactorCache>,
 ) -> Result<BuiltConnection, ConnectionError> {
     p.synapse.validate().map_err(|m| err("synapse", m))?;
     p.transform
@@ -250,6 +262,10 @@ pub fn build_connection(
     // Weights, pre × post: Wᵀ = (T·Dᵀ)ᵀ = D·Tᵀ for decoded, Tᵀ otherwise.
     let (w, pre_index, runtime_fn, decoders) = match pre {
         PreSide::Decoded(ens, slice) => {
+            // Only the ensemble's own eval points are shared.
+            let shared = cache
+                .filter(|_| p.eval_points.is_none())
+                .map(|c| (c, pre_entity));
             let points = match &p.eval_points {
                 None => ens.eval_points.clone(),
                 Some(dist) => {
@@ -263,7 +279,8 @@ pub fn build_connection(
                         * ens.radius
                 }
             };
-            let (d, rmses) = solve_decoders(ens, points.view(), &slice, function.as_ref(), p)?;
+            let (d, rmses) =
+                solve_decoders(ens, points.view(), &slice, function.as_ref(), p, shared)?;
             let w = d.dot(&t.t());
             (w, None, None, Some((d, rmses)))
         }
@@ -317,6 +334,7 @@ pub fn solve_decoders(
     slice: &[usize],
     function: Option<&Function>,
     p: &ConnectionParams,
+    cache: Option<(&FactorCache, Entity)>,
 ) -> Result<(Array2<f64>, Vec<f64>), ConnectionError> {
     if points.ncols() != ens.dimensions() {
         return Err(err(
@@ -351,11 +369,29 @@ pub fn solve_decoders(
             y[[r, k]] = *v;
         }
     }
-    let a = ens.activities(points);
-    let sol = p
-        .solver
-        .solve(a.view(), y.view())
-        .map_err(|e| err("solver", e.to_string()))?;
+    let solver_err = |e: super::solvers::SolverError| err("solver", e.to_string());
+    let factor = || -> Result<Arc<Factorization>, ConnectionError> {
+        let a = ens.activities(points);
+        Ok(Arc::new(p.solver.factor(a.view()).map_err(solver_err)?))
+    };
+    let f = match cache {
+        None => factor()?,
+        Some((c, entity)) => {
+            let key = (entity, format!("{:?}", p.solver));
+            let hit = c.0.lock().ok().and_then(|m| m.get(&key).cloned());
+            match hit {
+                Some(f) => f,
+                None => {
+                    let f = factor()?;
+                    if let Ok(mut m) = c.0.lock() {
+                        m.insert(key, f.clone());
+                    }
+                    f
+                }
+            }
+        }
+    };
+    let sol = f.solve(y.view()).map_err(solver_err)?;
     Ok((sol.decoders, sol.rmses.to_vec()))
 }
 

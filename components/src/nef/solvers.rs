@@ -254,48 +254,85 @@ impl Solver {
     /// (m eval points × n neurons, Hz) and `y` the targets `Y` (m × d). Returns the decoders and
     /// the per-dimension RMSE `rms(Y − A·X, axis=0)`. All arithmetic is `f64`.
     pub fn solve(&self, a: ArrayView2<f64>, y: ArrayView2<f64>) -> Result<Decoders, SolverError> {
+        if y.nrows() != a.nrows() {
+            return Err(SolverError::ShapeMismatch {
+                a_rows: a.nrows(),
+                y_rows: y.nrows(),
+            });
+        }
+        self.factor(a)?.solve(y)
+    }
+
+    /// Prepares to solve for any targets on activities `a` (m eval points × n neurons): for
+    /// `LstsqL2`/`LstsqL2nz` this factors the regularised Gram matrix once, so several
+    /// connections (and decoded probes) from one ensemble share it. Each later
+    /// [`Factorization::solve`] performs exactly the operations [`solve`](Self::solve) would.
+    pub fn factor(&self, a: ArrayView2<f64>) -> Result<Factorization, SolverError> {
         let (m, n) = a.dim();
+        if m == 0 || n == 0 {
+            return Err(SolverError::Empty { rows: m, cols: n });
+        }
+        check_finite("A", a)?;
+        self.validate()?;
+        let a = to_faer(a);
+        let kind = match self {
+            Solver::LstsqL2 { reg } => {
+                let sigma = reg * global_max(a.as_ref());
+                let lambda = m as f64 * (sigma * sigma);
+                factor_cholesky(self.name(), a.as_ref(), &Reg::Scalar(lambda), m < n)?
+            }
+            Solver::LstsqL2nz { reg } => {
+                let lambdas = l2nz_lambdas(*reg, a.as_ref());
+                factor_cholesky(self.name(), a.as_ref(), &Reg::PerNeuron(lambdas), false)?
+            }
+            Solver::Lstsq { rcond } => FactorKind::Lstsq(*rcond),
+            Solver::NoSolver { values } => FactorKind::NoSolver(values.clone()),
+        };
+        Ok(Factorization { a, kind })
+    }
+}
+
+/// A solver prepared for one activity matrix ([`Solver::factor`]): solves for any targets.
+pub struct Factorization {
+    a: Mat<f64>,
+    kind: FactorKind,
+}
+
+enum FactorKind {
+    /// The Cholesky factor of the regularised Gram matrix (`transpose`: of `AAᵀ + λI`).
+    Llt {
+        llt: faer::linalg::solvers::Llt<f64>,
+        transpose: bool,
+    },
+    Lstsq(f64),
+    NoSolver(Option<Vec<Vec<f64>>>),
+}
+
+impl Factorization {
+    /// Decoders for targets `y` (m × d) and their RMSE on the eval points.
+    pub fn solve(&self, y: ArrayView2<f64>) -> Result<Decoders, SolverError> {
+        let (m, n) = (self.a.nrows(), self.a.ncols());
         if y.nrows() != m {
             return Err(SolverError::ShapeMismatch {
                 a_rows: m,
                 y_rows: y.nrows(),
             });
         }
-        if m == 0 || n == 0 {
-            return Err(SolverError::Empty { rows: m, cols: n });
-        }
-        check_finite("A", a)?;
         check_finite("Y", y)?;
-        self.validate()?;
-
-        let a = to_faer(a);
+        let a = self.a.as_ref();
         let y = to_faer(y);
-        let x = match self {
-            Solver::LstsqL2 { reg } => {
-                let sigma = reg * global_max(a.as_ref());
-                let lambda = m as f64 * (sigma * sigma);
-                cholesky(
-                    self.name(),
-                    a.as_ref(),
-                    y.as_ref(),
-                    &Reg::Scalar(lambda),
-                    m < n,
-                )?
+        let x = match &self.kind {
+            FactorKind::Llt { llt, transpose } => {
+                if *transpose {
+                    a.transpose() * llt.solve(&y)
+                } else {
+                    llt.solve(a.transpose() * &y)
+                }
             }
-            Solver::LstsqL2nz { reg } => {
-                let lambdas = l2nz_lambdas(*reg, a.as_ref());
-                cholesky(
-                    self.name(),
-                    a.as_ref(),
-                    y.as_ref(),
-                    &Reg::PerNeuron(lambdas),
-                    false,
-                )?
-            }
-            Solver::Lstsq { rcond } => svd_lstsq(a.as_ref(), y.as_ref(), *rcond)?,
-            Solver::NoSolver { values } => no_solver(values.as_deref(), n, y.ncols())?,
+            FactorKind::Lstsq(rcond) => svd_lstsq(a, y.as_ref(), *rcond)?,
+            FactorKind::NoSolver(values) => no_solver(values.as_deref(), n, y.ncols())?,
         };
-        let rmses = rmses(a.as_ref(), x.as_ref(), y.as_ref());
+        let rmses = rmses(a, x.as_ref(), y.as_ref());
         Ok(Decoders {
             decoders: from_faer(x.as_ref()),
             rmses,
@@ -331,20 +368,20 @@ fn l2nz_lambdas(reg: f64, a: MatRef<'_, f64>) -> Vec<f64> {
     sigma.iter().map(|s| m as f64 * (s * s)).collect()
 }
 
-/// Nengo's `Cholesky.__call__` (`least_squares_solvers.py:63`): factor the regularised Gram
-/// matrix and solve. `transpose` picks `G = AAᵀ + λI`, `X = Aᵀ·G⁻¹Y` (only with a scalar λ);
-/// otherwise `G = AᵀA + diag(λ)`, `X = G⁻¹·AᵀY`.
-fn cholesky(
+/// Nengo's `Cholesky.__call__` (`least_squares_solvers.py:63`), factoring part: the
+/// regularised Gram matrix `G = AᵀA + diag(λ)` (or, with `transpose`, `G = AAᵀ + λI`, only
+/// with a scalar λ) and its Cholesky factor; [`Factorization::solve`] then gives
+/// `X = G⁻¹·AᵀY` (or `X = Aᵀ·G⁻¹Y`).
+fn factor_cholesky(
     solver: &'static str,
     a: MatRef<'_, f64>,
-    y: MatRef<'_, f64>,
     reg: &Reg,
     transpose: bool,
-) -> Result<Mat<f64>, SolverError> {
-    let (mut g, b) = if transpose {
-        (a * a.transpose(), y.to_owned())
+) -> Result<FactorKind, SolverError> {
+    let mut g = if transpose {
+        a * a.transpose()
     } else {
-        (a.transpose() * a, a.transpose() * y)
+        a.transpose() * a
     };
     let k = g.nrows();
     for j in 0..k {
@@ -375,8 +412,7 @@ fn cholesky(
             });
         }
     }
-    let x = llt.solve(&b);
-    Ok(if transpose { a.transpose() * &x } else { x })
+    Ok(FactorKind::Llt { llt, transpose })
 }
 
 /// `np.linalg.lstsq(A, Y, rcond)`: the minimum-norm least-squares solution through the thin SVD,
@@ -590,6 +626,31 @@ mod tests {
         }
     }
 
+    /// One factorization serves several targets with exactly the numbers separate solves give
+    /// (what lets a build share it between an ensemble's connections and probes).
+    #[test]
+    fn a_shared_factorization_gives_identical_decoders() {
+        let mut rng = Rng(5);
+        for (m, n) in [(30, 12), (8, 15)] {
+            let a = activities(&mut rng, m, n);
+            let targets = [rng.matrix(m, 1, 2.0) - 1.0, rng.matrix(m, 2, 2.0)];
+            for solver in [
+                Solver::LstsqL2 { reg: 0.1 },
+                Solver::LstsqL2nz { reg: 0.1 },
+                Solver::Lstsq { rcond: 0.01 },
+            ] {
+                let f = solver.factor(a.view()).unwrap();
+                for y in &targets {
+                    assert_eq!(
+                        f.solve(y.view()).unwrap(),
+                        solver.solve(a.view(), y.view()).unwrap(),
+                        "{solver:?} {m}×{n}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn transposed_and_plain_branches_agree() {
         let mut rng = Rng(3);
@@ -600,10 +661,17 @@ mod tests {
             let sigma = 0.1 * max_of(&a);
             let reg = Reg::Scalar(m as f64 * sigma * sigma);
             let fa = to_faer(a.view());
-            let fy = to_faer(y.view());
-            let plain = cholesky("test", fa.as_ref(), fy.as_ref(), &reg, false).unwrap();
-            let trans = cholesky("test", fa.as_ref(), fy.as_ref(), &reg, true).unwrap();
-            let e = rel_err(&from_faer(trans.as_ref()), &from_faer(plain.as_ref()));
+            let solve = |transpose| {
+                let kind = factor_cholesky("test", fa.as_ref(), &reg, transpose).unwrap();
+                Factorization {
+                    a: fa.clone(),
+                    kind,
+                }
+                .solve(y.view())
+                .unwrap()
+                .decoders
+            };
+            let e = rel_err(&solve(true), &solve(false));
             assert!(e < 1e-12, "{m}×{n}: relative difference {e}");
         }
     }

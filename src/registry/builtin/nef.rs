@@ -23,7 +23,8 @@ use crate::components::compartment::{
     NefVoltage, NeuronInput, NeuronOutput, Outputs, RefractoryTime,
 };
 use crate::components::nef::connection::{
-    BuiltConnection, ConnectionParams, DecoderMatrix, PostPort, PreSide, build_connection,
+    BuiltConnection, ConnectionParams, DecoderMatrix, FactorCache, PostPort, PreSide,
+    build_connection,
 };
 use crate::components::nef::ensemble::{BuiltEnsemble, EnsembleError, EnsembleParams};
 use crate::components::nef::function::Function;
@@ -275,6 +276,7 @@ pub(crate) fn connect(
         port,
         dt,
         key,
+        world.get_resource::<FactorCache>(),
     )
     .map_err(|e| KindError::field(e.field, e.message))
 }
