@@ -58,8 +58,9 @@
 //! - Nengo's `weights=True` (full weight matrices) is a builder concern, and the choice of
 //!   sub-solver (`solver=Cholesky()`) is fixed to Cholesky; neither is a parameter here.
 
+use faer::linalg::matmul::triangular::BlockStructure;
 use faer::linalg::solvers::Solve;
-use faer::{Mat, MatRef, Side};
+use faer::{Accum, Mat, MatRef, Par, Side};
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -378,12 +379,26 @@ fn factor_cholesky(
     reg: &Reg,
     transpose: bool,
 ) -> Result<FactorKind, SolverError> {
-    let mut g = if transpose {
-        a * a.transpose()
+    // Only the lower triangle of the symmetric Gram matrix is computed (all the factorization
+    // reads): half the work of the full product.
+    let (lhs, rhs) = if transpose {
+        (a, a.transpose())
     } else {
-        a.transpose() * a
+        (a.transpose(), a)
     };
-    let k = g.nrows();
+    let k = lhs.nrows();
+    let mut g = Mat::<f64>::zeros(k, k);
+    faer::linalg::matmul::triangular::matmul(
+        g.as_mut(),
+        BlockStructure::TriangularLower,
+        Accum::Replace,
+        lhs,
+        BlockStructure::Rectangular,
+        rhs,
+        BlockStructure::Rectangular,
+        1.0,
+        Par::Seq,
+    );
     for j in 0..k {
         g[(j, j)] += match reg {
             Reg::Scalar(lambda) => *lambda,
