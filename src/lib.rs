@@ -2,7 +2,7 @@
 //!
 //! A model is a bevy [`World`](bevy_ecs::world::World) in which every population, synapse
 //! bundle, current source and probe is one entity holding contiguous per-unit arrays
-//! (compartments), advanced by a phased [schedule](schedule) of systems. Models are composed
+//! (compartments), advanced by a phased [schedule] of systems. Models are composed
 //! from RON configs ([`config`]) or in Rust ([`ModelBuilder`]); every kind of entity resolves
 //! through the [`registry`], where users' own kinds are registered exactly like the built-ins.
 //!

@@ -9,7 +9,7 @@
 //! - [`function`]: functions computed across connections (named, or expression strings).
 //! - [`process`]: node outputs as functions of time (constant, sine, piecewise, white noise).
 //! - [`ensemble`], [`node`], [`connection`]: the NEF objects and their build step;
-//!   [`slice`]: endpoints such as `A.neurons[:10]`; [`systems`]: the step, in Nengo's order.
+//!   [`slice`](mod@slice): endpoints such as `A.neurons[:10]`; [`systems`]: the step, in Nengo's order.
 //! - [`transform`]: connection transforms (scalar, dense, sparse, convolution, pooling).
 
 pub mod connection;
