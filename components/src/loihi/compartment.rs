@@ -128,7 +128,7 @@ pub struct OverflowCounts {
 /// All compartments of an emulated chip as flat integer arrays (structure of arrays), with
 /// the state `q, u, v, spiked, ref_count` of `CompartmentState` (`input[0]`, `current`,
 /// `voltage`, `spiked`, `ref_count`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, bevy_ecs::component::Component)]
 pub struct LoihiCompartments {
     decay_u: Vec<i32>,
     decay_v: Vec<i32>,
@@ -293,11 +293,6 @@ impl LoihiCompartments {
         self.q.fill(0);
     }
 
-    /// `q` (mutable) and the spikes of the last update, borrowed together for delivery.
-    pub(crate) fn q_and_spikes(&mut self) -> (&mut [i32], &[u32]) {
-        (&mut self.q, &self.spike_list)
-    }
-
     /// One noise-free compartment update (`CompartmentState.update`, noise multiplier 0):
     ///
     /// ```text
@@ -328,6 +323,12 @@ impl LoihiCompartments {
         Ok(())
     }
 
+    /// [`update_with_noise`](Self::update_with_noise) for draws of the right length.
+    pub(crate) fn update_drawn(&mut self, x: &[i32]) {
+        debug_assert_eq!(x.len(), self.len());
+        self.update_impl(Some(x));
+    }
+
     fn update_impl(&mut self, noise_draws: Option<&[i32]>) {
         self.spike_list.clear();
         let mut ovf = self.overflows;
@@ -336,8 +337,8 @@ impl LoihiCompartments {
             if let Some(x) = noise_draws {
                 let nz = &self.noise[i];
                 // NoiseState.sample: ((x + 64*offset) * mult).astype(int32) (toward zero)
-                let s = ((f64::from(x[i]) + 64.0 * f64::from(nz.offset)) * self.noise_mult[i])
-                    as i32;
+                let s =
+                    ((f64::from(x[i]) + 64.0 * f64::from(nz.offset)) * self.noise_mult[i]) as i32;
                 if nz.at_membrane {
                     noise_u2 = i64::from(s);
                 } else {

@@ -2,5 +2,11 @@
 //! routing through axons and synapses, the neurocore step, and the discretization of NEF
 //! models into integers. Semantics: `../shared/refs/loihi/README.md`.
 
+pub mod compartment;
 pub mod discretize;
 pub mod emulator;
+pub mod learning;
+pub mod mapping;
+pub mod numpy_rng;
+pub mod schedule;
+pub mod synapse;
