@@ -25,6 +25,7 @@ pub use cortecs_components::Real;
 pub mod analysis;
 pub mod config;
 pub mod error;
+pub mod loihi;
 pub mod model;
 pub mod persist;
 pub mod probe;

@@ -42,6 +42,19 @@ enum Command {
         /// The RON config.
         config: PathBuf,
     },
+    /// Map a NEF model onto Loihi with NengoLoihi's rules: blocks per core, axons, synapse
+    /// memory, every broken limit, and (with --steps) estimated chip time and energy per step.
+    LoihiReport {
+        /// The RON config (NEF ensembles, nodes, connections).
+        config: PathBuf,
+        /// Run the float model this many steps to measure spike rates for the estimate
+        /// (default: the config's `run.steps`; 0 skips the estimate).
+        #[arg(long)]
+        steps: Option<u64>,
+        /// Chips available (128 cores each).
+        #[arg(long, default_value_t = 1)]
+        chips: usize,
+    },
     /// Show what a saved model directory holds.
     Inspect {
         /// A directory written by `run --save` or `Model::save`.
@@ -118,7 +131,32 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Inspect { dir } => inspect(&dir),
+        Command::LoihiReport {
+            config,
+            steps,
+            chips,
+        } => loihi_report(&config, steps, chips),
     }
+}
+
+fn loihi_report(config: &Path, steps: Option<u64>, chips: usize) -> Result<(), Error> {
+    use cortecs::components::loihi::mapping::{CostFigures, estimate_step_cost, validate};
+    let mut model = Model::from_config_file(config)?;
+    let plan = cortecs::loihi::plan(&model, chips)?;
+    print!("{}", plan.report);
+    let steps = steps.unwrap_or(model.config().run.steps);
+    if steps > 0 {
+        let spikes = cortecs::loihi::measure_spikes(&mut model, &plan, steps);
+        let activity = cortecs::loihi::activity(&plan, &spikes);
+        let est = estimate_step_cost(&plan.report, &activity, &CostFigures::DAVIES_2018);
+        println!("\nper step, from spike rates of {steps} float steps:");
+        print!("{est}");
+    }
+    validate(&plan.report).map_err(|e| {
+        Error::Build(format!(
+            "the model does not fit on {chips} Loihi chip(s): {e} (report above)"
+        ))
+    })
 }
 
 fn run_with_progress(model: &mut Model, steps: u64) -> Result<(), Error> {
