@@ -37,9 +37,7 @@
 use ndarray::{Array2, ArrayView2};
 
 use crate::Real;
-use crate::components::neurons::nef::NeuronType;
-use crate::components::neurons::nef::lif::{NefLifChunk, NefLifConsts, nef_lif_kernel};
-use crate::components::neurons::nef::spiking_relu::{SpikingReluChunk, spiking_relu_kernel};
+use crate::components::neurons::nef::{NeuronType, PopulationState, step_population};
 use crate::error::Error;
 
 /// The steady firing rate (Hz) of every neuron at every input point:
@@ -58,7 +56,7 @@ pub fn tuning_curves(
     inputs: ArrayView2<f64>,
 ) -> Result<Array2<f64>, Error> {
     let x = encoded("tuning curves", encoders, gain, bias, radius, inputs)?;
-    Ok(analytic_rates(neuron_type, &x, gain, bias))
+    Ok(neuron_type.rates_matrix(x.view(), gain, bias))
 }
 
 /// The rate (Hz) of every neuron against the input along its own encoder (Nengo's
@@ -97,17 +95,19 @@ pub fn response_curves(
 /// `spikes / T` at the default amplitude 1 and compares with the rate formula, which includes
 /// `amplitude`, as Nengo's `rates` does):
 ///
-/// - `LIF`: [`nef_lif_kernel`] (Nengo's `LIF.step`, sub-step spike timing), one spike per
+/// - `LIF`: [`nef_lif_kernel`](crate::components::neurons::nef::lif::nef_lif_kernel) (Nengo's `LIF.step`, sub-step spike timing), one spike per
 ///   step with a non-zero output. From rest at constant `J` the k-th spike comes at
 ///   `k · ISI − τ_ref`, with `ISI = τ_ref + τ_rc · ln(1 + 1/(J − 1))`, so it fires
 ///   `floor((T + τ_ref) / ISI)` spikes in `T` and the result is within one spike
 ///   (`amplitude / T` Hz) of the analytic rate `amplitude / ISI`;
-/// - `SpikingRectifiedLinear`: [`spiking_relu_kernel`]; an output of `n · amplitude/dt_s`
+/// - `SpikingRectifiedLinear`:
+///   [`spiking_relu_kernel`](crate::components::neurons::nef::spiking_relu::spiking_relu_kernel); an output of `n · amplitude/dt_s`
 ///   is `n` spikes, `floor(max(J, 0) · T)` in all;
 /// - rate types (`LIFRate`, `RectifiedLinear`, `Sigmoid`, `Tanh`) have no spikes to count and
 ///   return their rate formula, exactly [`tuning_curves`].
 ///
-/// All neurons of a point are stepped together (the kernels take slices).
+/// All neurons of a point are stepped together, by the same [`step_population`] the
+/// simulation's Cell phase uses.
 ///
 /// Errors ([`Error::Build`]): shapes as in [`tuning_curves`]; `radius` not finite and > 0;
 /// `dt_ms` not finite and > 0; `duration_ms` not finite or shorter than one step `dt_ms`;
@@ -143,74 +143,45 @@ pub fn empirical_tuning_curves(
     let steps = (duration_ms / dt_ms).round() as usize;
     let seconds = steps as f64 * dt_ms / 1000.0;
 
+    if !neuron_type.is_spiking() {
+        return Ok(neuron_type.rates_matrix(x.view(), gain, bias));
+    }
+    let amplitude = match *neuron_type {
+        NeuronType::LIF { amplitude, .. } | NeuronType::SpikingRectifiedLinear { amplitude } => {
+            amplitude
+        }
+        _ => 1.0,
+    };
+    // A step's output is n·amplitude/dt_s for n spikes (LIF: n ≤ 1), with the kernels' scale.
+    let per_spike = (amplitude / (dt_ms / 1000.0)) as Real;
     let n = gain.len();
     let mut j: Vec<Real> = vec![0.0; n];
     let mut voltage: Vec<Real> = vec![0.0; n];
+    let mut refractory: Vec<Real> = vec![0.0; n];
     let mut output: Vec<Real> = vec![0.0; n];
     let mut spikes: Vec<u64> = vec![0; n];
     let mut rates = Array2::zeros(x.dim());
-
-    match *neuron_type {
-        NeuronType::LIF {
-            tau_rc,
-            tau_ref,
-            min_voltage,
-            amplitude,
-        } => {
-            let k = NefLifConsts::new(tau_rc, tau_ref, min_voltage, amplitude, dt_ms);
-            let mut refractory: Vec<Real> = vec![0.0; n];
-            for (p, xs) in x.outer_iter().enumerate() {
-                fill_currents(&mut j, xs.iter(), gain, bias);
-                voltage.fill(0.0);
-                refractory.fill(0.0);
-                spikes.fill(0);
-                for _ in 0..steps {
-                    nef_lif_kernel(
-                        &k,
-                        NefLifChunk {
-                            j: &j,
-                            voltage: &mut voltage,
-                            refractory_time: &mut refractory,
-                            output: &mut output,
-                        },
-                    );
-                    // The output is amplitude/dt_s > 0 on a spike step, 0 otherwise.
-                    for (s, &o) in spikes.iter_mut().zip(&output) {
-                        *s += u64::from(o != 0.0);
-                    }
-                }
-                store(&mut rates, p, &spikes, amplitude, seconds);
+    for (p, xs) in x.outer_iter().enumerate() {
+        fill_currents(&mut j, xs.iter(), gain, bias);
+        voltage.fill(0.0);
+        refractory.fill(0.0);
+        spikes.fill(0);
+        for _ in 0..steps {
+            step_population(
+                neuron_type,
+                dt_ms,
+                PopulationState {
+                    j: &j,
+                    voltage: &mut voltage,
+                    refractory_time: &mut refractory,
+                    output: &mut output,
+                },
+            );
+            for (s, &o) in spikes.iter_mut().zip(&output) {
+                *s += (o / per_spike).round() as u64;
             }
         }
-        NeuronType::SpikingRectifiedLinear { amplitude } => {
-            // Output per spike, exactly as the kernel computes its scale.
-            let per_spike = (amplitude / (dt_ms / 1000.0)) as Real;
-            for (p, xs) in x.outer_iter().enumerate() {
-                fill_currents(&mut j, xs.iter(), gain, bias);
-                voltage.fill(0.0);
-                spikes.fill(0);
-                for _ in 0..steps {
-                    spiking_relu_kernel(
-                        dt_ms,
-                        amplitude,
-                        SpikingReluChunk {
-                            j: &j,
-                            voltage: &mut voltage,
-                            output: &mut output,
-                        },
-                    );
-                    // The output is n·amplitude/dt_s for n spikes this step.
-                    for (s, &o) in spikes.iter_mut().zip(&output) {
-                        *s += (o / per_spike).round() as u64;
-                    }
-                }
-                store(&mut rates, p, &spikes, amplitude, seconds);
-            }
-        }
-        NeuronType::LIFRate { .. }
-        | NeuronType::RectifiedLinear { .. }
-        | NeuronType::Sigmoid { .. }
-        | NeuronType::Tanh { .. } => rates = analytic_rates(neuron_type, &x, gain, bias),
+        store(&mut rates, p, &spikes, amplitude, seconds);
     }
     Ok(rates)
 }
@@ -246,18 +217,6 @@ fn encoded(
         )));
     }
     Ok(inputs.dot(&encoders.t()) / radius)
-}
-
-/// `rates(x[p, i], gain_i, bias_i)` for every element.
-fn analytic_rates(
-    neuron_type: &NeuronType,
-    x: &Array2<f64>,
-    gain: &[f64],
-    bias: &[f64],
-) -> Array2<f64> {
-    Array2::from_shape_fn(x.dim(), |(p, i)| {
-        neuron_type.rates(x[[p, i]], gain[i], bias[i])
-    })
 }
 
 /// `j[i] = gain_i·x_i + bias_i`, computed in `f64` and rounded to [`Real`].

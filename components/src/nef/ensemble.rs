@@ -190,11 +190,8 @@ impl BuiltEnsemble {
     /// gain, bias)` — Nengo's `get_activities`, the rate approximation for spiking types.
     pub fn activities(&self, points: ArrayView2<f64>) -> Array2<f64> {
         let x = points.dot(&self.encoders.t()) / self.radius;
-        let mut a = Array2::zeros(x.dim());
-        for ((p, i), xi) in x.indexed_iter() {
-            a[[p, i]] = self.neuron_type.rates(*xi, self.gain[i], self.bias[i]);
-        }
-        a
+        self.neuron_type
+            .rates_matrix(x.view(), &self.gain, &self.bias)
     }
 
     /// Builds an ensemble as Nengo's `build_ensemble` does: eval points (× radius), encoders

@@ -18,12 +18,9 @@ use super::connection::{Connection, PostPort};
 use super::ensemble::BuiltEnsemble;
 use super::node::Node;
 use crate::Real;
-use crate::chunk::for_chunks;
 use crate::clock::Clock;
 use crate::compartment::{NefVoltage, NeuronInput, NeuronOutput, Outputs, RefractoryTime};
-use crate::neurons::nef::NeuronType;
-use crate::neurons::nef::lif::{NefLifChunk, NefLifConsts, nef_lif_kernel};
-use crate::neurons::nef::spiking_relu::{SpikingReluChunk, spiking_relu_kernel};
+use crate::neurons::nef::{PopulationState, step_population};
 use crate::synapses::Weights;
 
 /// An ensemble entity's built parameters and its per-step decoded input.
@@ -216,45 +213,18 @@ pub fn nef_gather_system(
 /// Cell phase: each ensemble's neuron model maps `J` to `output` (spiking types keep their
 /// voltage and refractory state).
 pub fn nef_neuron_system(clock: Res<Clock>, mut ensembles: Query<NeuronState>) {
-    let dt = clock.dt;
     for (ens, j, v, rt, mut out) in &mut ensembles {
-        let nt = ens.built.neuron_type;
-        match (nt, v, rt) {
-            (
-                NeuronType::LIF {
-                    tau_rc,
-                    tau_ref,
-                    min_voltage,
-                    amplitude,
-                },
-                Some(mut v),
-                Some(mut rt),
-            ) => {
-                let k = NefLifConsts::new(tau_rc, tau_ref, min_voltage, amplitude, dt);
-                let chunk = NefLifChunk {
-                    j: &j.0,
-                    voltage: &mut v.0,
-                    refractory_time: &mut rt.0,
-                    output: &mut out.0,
-                };
-                for_chunks(chunk, &|c: NefLifChunk, _| nef_lif_kernel(&k, c));
-            }
-            (NeuronType::SpikingRectifiedLinear { amplitude }, Some(mut v), _) => {
-                let chunk = SpikingReluChunk {
-                    j: &j.0,
-                    voltage: &mut v.0,
-                    output: &mut out.0,
-                };
-                for_chunks(chunk, &|c: SpikingReluChunk, _| {
-                    spiking_relu_kernel(dt, amplitude, c)
-                });
-            }
-            (nt, _, _) => {
-                for (o, ji) in out.0.iter_mut().zip(&j.0) {
-                    *o = nt.rate(*ji as f64) as Real;
-                }
-            }
-        }
+        let (mut v, mut rt) = (v, rt);
+        step_population(
+            &ens.built.neuron_type,
+            clock.dt,
+            PopulationState {
+                j: &j.0,
+                voltage: v.as_mut().map_or(&mut [][..], |v| &mut v.0[..]),
+                refractory_time: rt.as_mut().map_or(&mut [][..], |r| &mut r.0[..]),
+                output: &mut out.0,
+            },
+        );
     }
 }
 

@@ -8,5 +8,7 @@
 pub mod lif;
 pub mod neuron_type;
 pub mod spiking_relu;
+pub mod step;
 
 pub use neuron_type::{NeuronType, NeuronTypeError};
+pub use step::{PopulationState, step_population};

@@ -237,6 +237,18 @@ impl NeuronType {
         }
     }
 
+    /// `rates` for every (point, neuron) of `x` (points × neurons, the encoded input
+    /// `e_i·x/radius`): `A[p, i] = rate(gain_i·x[p, i] + bias_i)` (Hz) — Nengo's
+    /// `get_activities` once the input is encoded.
+    pub fn rates_matrix(
+        &self,
+        x: ndarray::ArrayView2<f64>,
+        gain: &[f64],
+        bias: &[f64],
+    ) -> ndarray::Array2<f64> {
+        ndarray::Array2::from_shape_fn(x.dim(), |(p, i)| self.rates(x[[p, i]], gain[i], bias[i]))
+    }
+
     /// `rates(x, gain, bias)` for one neuron: [`rate`](Self::rate) of `gain·x + bias` (Hz).
     pub fn rates(&self, x: f64, gain: f64, bias: f64) -> f64 {
         self.rate(Self::current(x, gain, bias))
