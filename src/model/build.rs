@@ -10,6 +10,7 @@ use super::{EntityInfo, Model, ProbeInfo};
 use crate::components::Clock;
 use crate::components::compartment::Current;
 use crate::components::nef::connection::FactorCache;
+use crate::components::nef::ensemble::RateModel;
 use crate::components::nef::slice::Selector;
 use crate::components::nef::systems::NefAfferents;
 use crate::components::synapses::gather::gather_system;
@@ -27,6 +28,7 @@ pub(crate) fn build(
     src: &Source,
     doc: &ModelConfig<&RawValue>,
     registry: &Registry,
+    target: super::Target,
 ) -> Result<Model> {
     if !(doc.dt.is_finite() && doc.dt > 0.0) {
         let off = src.find_key("dt", 0);
@@ -39,6 +41,9 @@ pub(crate) fn build(
     });
     // Decoder factorizations shared during this build (dropped at its end).
     world.insert_resource(FactorCache::default());
+    if target == super::Target::Loihi {
+        world.insert_resource(RateModel::Loihi { dt_ms: doc.dt });
+    }
     let mut schedule = StepSchedule::new();
     schedule.add(Phase::Gather, gather_system);
     let mut model_entities: Vec<EntityInfo> = Vec::new();

@@ -129,13 +129,18 @@ impl ModelBuilder {
 
     /// Builds the model.
     pub fn build(self) -> Result<Model, Error> {
+        self.build_for(super::Target::Float)
+    }
+
+    /// Builds the model for `target`.
+    pub fn build_for(self, target: super::Target) -> Result<Model, Error> {
         if let Some(e) = self.error {
             return Err(Error::Build(e));
         }
         let text = self.to_ron();
         let mut src = Source::new(&text, "<builder>");
         src.base_dir = ".".into();
-        Model::from_source(&src, &self.registry)
+        Model::from_source_for(&src, &self.registry, target)
     }
 }
 

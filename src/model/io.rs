@@ -126,18 +126,7 @@ impl Model {
             let Some(data) = (p.hooks.data)(&self.world, p.entity) else {
                 continue;
             };
-            let range = match (p.spec.start, p.spec.end) {
-                (None, None) => String::new(),
-                (a, b) => format!(
-                    ".{}-{}",
-                    a.unwrap_or(0),
-                    b.map_or("end".into(), |b| b.to_string())
-                ),
-            };
-            let path = dir.join(format!(
-                "{}.{}{range}.npy",
-                p.spec.target, p.spec.compartment
-            ));
+            let path = dir.join(p.spec.file_name());
             write_atomic(&path, |f| data.write_npy(f).map_err(std::io::Error::other))
                 .map_err(|e| io_err(&path, e))?;
             written.push(path);

@@ -21,6 +21,17 @@ use crate::registry::arrays::ProbeHooks;
 use crate::registry::{Registry, Role};
 use crate::schedule::StepSchedule;
 
+/// What a model is built to run on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Target {
+    /// cortecs' own floating-point step.
+    #[default]
+    Float,
+    /// The Loihi emulator ([`crate::loihi`]): NEF ensembles are built as NengoLoihi builds
+    /// them (intercepts limited to 0.95, decoders solved against `loihi_rates`).
+    Loihi,
+}
+
 /// What the model knows about one of its entities.
 #[derive(Clone, Debug)]
 pub struct EntityInfo {
@@ -113,8 +124,30 @@ impl Model {
 
     /// Builds a model from a config source.
     pub fn from_source(src: &Source, registry: &Registry) -> Result<Self, Error> {
+        Self::from_source_for(src, registry, Target::Float)
+    }
+
+    /// Builds the model a RON config file describes for `target`, with the built-in kinds.
+    pub fn from_config_file_for(path: impl AsRef<Path>, target: Target) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Source::new("", path).error_at(None, None, crate::config::ConfigErrorKind::Io(e))
+        })?;
+        Self::from_source_for(
+            &Source::new(&text, path),
+            &Registry::with_builtins(),
+            target,
+        )
+    }
+
+    /// Builds a model from a config source for `target`.
+    pub fn from_source_for(
+        src: &Source,
+        registry: &Registry,
+        target: Target,
+    ) -> Result<Self, Error> {
         let doc = src.parse()?;
-        let mut model = build::build(src, &doc, registry)?;
+        let mut model = build::build(src, &doc, registry, target)?;
         model
             .schedule
             .schedule_mut()
@@ -231,6 +264,11 @@ impl Model {
             entity: p.spec.target.clone(),
             compartment: p.spec.compartment.clone(),
         })
+    }
+
+    /// The entity holding probe `index`'s state (for NEF probes, a [`crate::probe::nef::NefProbe`]).
+    pub(crate) fn probe_entity(&self, index: usize) -> Option<Entity> {
+        self.probes.get(index).map(|p| p.entity)
     }
 
     /// The probes of this model, as configured.

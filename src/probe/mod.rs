@@ -46,6 +46,19 @@ fn one() -> u64 {
 }
 
 impl ProbeSpec {
+    /// The file its samples are written to: `<target>.<compartment>[.<start>-<end>].npy`.
+    pub fn file_name(&self) -> String {
+        let range = match (self.start, self.end) {
+            (None, None) => String::new(),
+            (a, b) => format!(
+                ".{}-{}",
+                a.unwrap_or(0),
+                b.map_or("end".into(), |b| b.to_string())
+            ),
+        };
+        format!("{}.{}{range}.npy", self.target, self.compartment)
+    }
+
     /// Records every unit of `target.compartment` after every step.
     pub fn new(target: impl Into<String>, compartment: impl Into<String>) -> Self {
         Self {

@@ -19,6 +19,8 @@ pub struct NefProbe {
     pub target: Entity,
     /// Decoders, neurons × dimensions row-major (`None`: the raw output).
     pub decoders: Option<Vec<Real>>,
+    /// The same decoders as solved, in `f64` (what the Loihi builder scales into weights).
+    pub decoder_matrix: Option<Array2<f64>>,
     /// Width of the probed signal (dimensions, or units).
     pub width: usize,
     /// Recorded elements `start..end`.
@@ -41,7 +43,7 @@ impl NefProbe {
     /// `synapse` at step `dt` (ms).
     pub fn new(
         target: Entity,
-        decoders: Option<Vec<Real>>,
+        decoders: Option<Array2<f64>>,
         width: usize,
         (start, end): (usize, usize),
         every: u64,
@@ -50,7 +52,10 @@ impl NefProbe {
     ) -> Self {
         Self {
             target,
-            decoders,
+            decoders: decoders
+                .as_ref()
+                .map(|d| d.iter().map(|v| *v as Real).collect()),
+            decoder_matrix: decoders,
             width,
             start,
             end,
@@ -164,7 +169,8 @@ pub(crate) fn spawn_nef(
                 .map(|c| (c, target));
             let (d, _) = solve_decoders(b, b.eval_points.view(), &all, None, &params, cache)
                 .map_err(|e| format!("decoders of the probe: {e}"))?;
-            (Some(d.iter().map(|v| *v as Real).collect()), d.ncols())
+            let width = d.ncols();
+            (Some(d), width)
         }
         "output" => {
             let Some(out) = world.get::<NeuronOutput>(target) else {

@@ -3,10 +3,12 @@
 //! models into integers. Semantics: `../shared/refs/loihi/README.md`.
 
 pub mod compartment;
+pub mod decode_neurons;
 pub mod discretize;
 pub mod emulator;
 pub mod learning;
 pub mod mapping;
+pub mod network;
 pub mod numpy_rng;
 pub mod schedule;
 pub mod synapse;

@@ -126,6 +126,8 @@ pub struct Connection {
     pub post_index: Vec<usize>,
     /// What the post side is.
     pub port: PostPort,
+    /// The synapse (times in ms).
+    pub synapse: Synapse,
     /// Whether the connection has a synapse (and so one step of delay).
     pub filtered: bool,
     /// The synapse's discrete filter.
@@ -135,6 +137,8 @@ pub struct Connection {
     /// Decoders (neurons × function dims) of a decoded connection, and their RMSE on the eval
     /// points per dimension.
     pub decoders: Option<(Array2<f64>, Vec<f64>)>,
+    /// The transform as a dense matrix (outputs × function or pre dims), in `f64`.
+    pub transform: Array2<f64>,
     v: Vec<Real>,
     fx: (Vec<f64>, Vec<f64>),
     weighted: Vec<Real>,
@@ -309,10 +313,12 @@ pub fn build_connection(
         function: runtime_fn,
         post_index,
         port,
+        synapse: p.synapse,
         filtered: p.synapse != Synapse::None,
         filter: p.synapse.discretize(dt),
         state: FilterState::new(n_cols),
         decoders,
+        transform: t,
         v: vec![0.0; v_len.max(n_rows)],
         fx,
         weighted: vec![0.0; n_cols],

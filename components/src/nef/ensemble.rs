@@ -11,6 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::dists::{DistError, Distribution, default_n_eval_points};
+use crate::loihi::discretize::{INTERCEPT_LIMIT, clip_intercepts, limit_intercepts, loihi_rates};
 use crate::neurons::nef::{NeuronType, NeuronTypeError};
 use crate::rng::StreamKey;
 
@@ -163,6 +164,24 @@ pub struct BuiltEnsemble {
     pub eval_points: Array2<f64>,
     /// Initial membrane voltage per neuron.
     pub initial_voltage: Vec<f64>,
+    /// The rates decoders are solved against.
+    pub rates: RateModel,
+}
+
+/// What an ensemble is built for, and so which rates its decoders are solved against
+/// (a model-wide resource read when ensembles are built).
+#[derive(bevy_ecs::resource::Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub enum RateModel {
+    /// Nengo's steady rates (`neuron_type.rates`).
+    #[default]
+    Nengo,
+    /// NengoLoihi's (`builder/ensemble.py`, `neurons.py::loihi_rates`): intercepts limited to
+    /// [`INTERCEPT_LIMIT`] before gain and bias are solved, and decoders solved against
+    /// [`loihi_rates`] at step `dt_ms` (whole-step inter-spike intervals).
+    Loihi {
+        /// The chip's step (ms).
+        dt_ms: f64,
+    },
 }
 
 impl BuiltEnsemble {
@@ -188,10 +207,24 @@ impl BuiltEnsemble {
 
     /// Steady rates (Hz) at `points` (points × dimensions): `rates(points·encodersᵀ/radius,
     /// gain, bias)` — Nengo's `get_activities`, the rate approximation for spiking types.
+    ///
+    /// With [`RateModel::Loihi`] the rates are [`loihi_rates`] instead.
     pub fn activities(&self, points: ArrayView2<f64>) -> Array2<f64> {
         let x = points.dot(&self.encoders.t()) / self.radius;
-        self.neuron_type
-            .rates_matrix(x.view(), &self.gain, &self.bias)
+        match self.rates {
+            RateModel::Nengo => self
+                .neuron_type
+                .rates_matrix(x.view(), &self.gain, &self.bias),
+            RateModel::Loihi { dt_ms } => {
+                let mut a = x;
+                for row in a.rows_mut() {
+                    for (i, v) in row.into_iter().enumerate() {
+                        *v = loihi_rates(&self.neuron_type, *v, self.gain[i], self.bias[i], dt_ms);
+                    }
+                }
+                a
+            }
+        }
     }
 
     /// Builds an ensemble as Nengo's `build_ensemble` does: eval points (× radius), encoders
@@ -200,7 +233,20 @@ impl BuiltEnsemble {
     /// its own sub-stream of `key` (`"eval_points"`, `"encoders"` …), so giving one array
     /// explicitly leaves the others unchanged.
     pub fn build(p: &EnsembleParams, key: StreamKey) -> Result<Self, EnsembleError> {
+        Self::build_for(p, key, RateModel::Nengo)
+    }
+
+    /// [`build`](Self::build) for a rate model. For [`RateModel::Loihi`], a
+    /// `Uniform(low, high)` intercept distribution is first limited to
+    /// [`INTERCEPT_LIMIT`] ([`limit_intercepts`]) and sampled intercepts above it are clipped
+    /// ([`clip_intercepts`]), as NengoLoihi's `get_gain_bias` does.
+    pub fn build_for(
+        p: &EnsembleParams,
+        key: StreamKey,
+        rates: RateModel,
+    ) -> Result<Self, EnsembleError> {
         let (n, d) = (p.n_neurons, p.dimensions);
+        let loihi = matches!(rates, RateModel::Loihi { .. });
         if n == 0 {
             return Err(field("n_neurons", "expected at least 1 neuron, found 0"));
         }
@@ -297,11 +343,19 @@ impl BuiltEnsemble {
                         .sample(n, 1, &mut rng("max_rates"))
                         .map_err(dist("max_rates"))?,
                 );
-                let intercepts = column(
-                    p.intercepts
+                let limited = loihi
+                    .then(|| limit_intercepts(&p.intercepts, INTERCEPT_LIMIT))
+                    .flatten();
+                let mut intercepts = column(
+                    limited
+                        .as_ref()
+                        .unwrap_or(&p.intercepts)
                         .sample(n, 1, &mut rng("intercepts"))
                         .map_err(dist("intercepts"))?,
                 );
+                if loihi {
+                    clip_intercepts(&mut intercepts, INTERCEPT_LIMIT);
+                }
                 if let Some((i, c)) = intercepts
                     .iter()
                     .enumerate()
@@ -364,6 +418,7 @@ impl BuiltEnsemble {
             intercepts,
             eval_points,
             initial_voltage,
+            rates,
         })
     }
 }

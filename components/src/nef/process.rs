@@ -370,6 +370,7 @@ impl Process {
         Ok(ProcessStep {
             size_in,
             size_out: self.size_out(),
+            dt_s: dt_ms / 1000.0,
             kind,
         })
     }
@@ -413,6 +414,8 @@ enum StepKind {
 pub struct ProcessStep {
     size_in: usize,
     size_out: usize,
+    /// The step in seconds: `t_s = step·dt_s`, as Nengo's time signal `t = step·dt`.
+    dt_s: f64,
     kind: StepKind,
 }
 
@@ -430,7 +433,8 @@ impl ProcessStep {
     /// Writes the output at step `step` (1-based, as Nengo: the first step has `t = dt`), time
     /// `t_ms = step·dt`, input `x` (`len == size_in`), into `out` (`len == size_out`). No
     /// allocation. White noise depends on `step` only (not on `t_ms` or earlier calls); every
-    /// other process on `t_ms` (and `x`).
+    /// other process on the time (and `x`): `t_ms` in ms, and `t_s = step·dt_s` in seconds,
+    /// computed as Nengo computes `t`.
     ///
     /// # Panics
     /// If `x` or `out` have the wrong length.
@@ -453,7 +457,7 @@ impl ProcessStep {
                 phase,
                 offset,
             } => {
-                let t_s = t_ms / 1000.0;
+                let t_s = step as f64 * self.dt_s;
                 out[0] = offset + amplitude * (omega * t_s + phase).sin();
             }
             StepKind::Piecewise {
@@ -483,7 +487,7 @@ impl ProcessStep {
                 }
             }
             StepKind::Expr { exprs } => {
-                let t_s = t_ms / 1000.0;
+                let t_s = step as f64 * self.dt_s;
                 for (o, e) in out.iter_mut().zip(exprs) {
                     *o = e.eval(|slot| match slot {
                         0 => t_ms,

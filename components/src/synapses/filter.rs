@@ -129,22 +129,49 @@ impl FilterState {
     }
 }
 
+/// A float type a filter can run in (`f32` or `f64`).
+pub trait Sample:
+    Copy + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self>
+{
+    /// A coefficient, rounded to this type.
+    fn coef(v: f64) -> Self;
+}
+
+impl Sample for f32 {
+    fn coef(v: f64) -> Self {
+        v as f32
+    }
+}
+
+impl Sample for f64 {
+    fn coef(v: f64) -> Self {
+        v
+    }
+}
+
 impl DiscreteFilter {
     /// One step: advances `state` with input `u` and writes the output `y` (all length n).
     pub fn step(&self, state: &mut FilterState, u: &[Real], y: &mut [Real]) {
+        self.step_slices(&mut state.x, u, y);
+    }
+
+    /// One step on raw state `x` (`2n` values: `x0` then `x1`) in any [`Sample`] type, with
+    /// the coefficients rounded to it: Lowpass `x = a·x + b·u, y = x`; Alpha
+    /// `x' = A·x + B·u, y = C·x'`.
+    pub fn step_slices<T: Sample>(&self, x: &mut [T], u: &[T], y: &mut [T]) {
         match *self {
             DiscreteFilter::Identity => y.copy_from_slice(u),
             DiscreteFilter::First { a, b } => {
-                let (a, b) = (a as Real, b as Real);
-                for ((x, &ui), yi) in state.x.iter_mut().zip(u).zip(y.iter_mut()) {
+                let (a, b) = (T::coef(a), T::coef(b));
+                for ((x, &ui), yi) in x.iter_mut().zip(u).zip(y.iter_mut()) {
                     *x = a * *x + b * ui;
                     *yi = *x;
                 }
             }
             DiscreteFilter::Second { a, b, c } => {
-                let r = |v: f64| v as Real;
+                let r = T::coef;
                 let n = u.len();
-                let (s0, s1) = state.x.split_at_mut(n);
+                let (s0, s1) = x.split_at_mut(n);
                 for i in 0..n {
                     let (x0, x1) = (s0[i], s1[i]);
                     let n0 = r(a[0][0]) * x0 + r(a[0][1]) * x1 + r(b[0]) * u[i];

@@ -26,7 +26,7 @@ use crate::components::nef::connection::{
     BuiltConnection, ConnectionParams, DecoderMatrix, FactorCache, PostPort, PreSide,
     build_connection,
 };
-use crate::components::nef::ensemble::{BuiltEnsemble, EnsembleError, EnsembleParams};
+use crate::components::nef::ensemble::{BuiltEnsemble, EnsembleError, EnsembleParams, RateModel};
 use crate::components::nef::function::Function;
 use crate::components::nef::node::{Node as NodeState, NodeError, NodeParams};
 use crate::components::nef::process::Process;
@@ -67,7 +67,12 @@ impl Kind for Ensemble {
     }
 
     fn spawn(p: &EnsembleParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
-        let built = BuiltEnsemble::build(p, ctx.stream()).map_err(|e| match e {
+        let rates = ctx
+            .world
+            .get_resource::<RateModel>()
+            .copied()
+            .unwrap_or_default();
+        let built = BuiltEnsemble::build_for(p, ctx.stream(), rates).map_err(|e| match e {
             EnsembleError::Field { field, message } => KindError::field(field, message),
         })?;
         spawn_ensemble(built, ctx);
