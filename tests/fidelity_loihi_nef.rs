@@ -28,7 +28,7 @@ use cortecs::components::nef::node::NodeParams;
 use cortecs::components::nef::process::Process;
 use cortecs::components::nef::solvers::Solver;
 use cortecs::components::synapses::filter::Synapse;
-use cortecs::loihi::LoihiSimulator;
+use cortecs::loihi::{LoihiOptions, LoihiSimulator};
 use cortecs::probe::ProbeSpec;
 use cortecs::registry::builtin::{Connection, Ensemble, Node};
 use cortecs::{ModelBuilder, Target};
@@ -126,7 +126,7 @@ fn run_case(case: &str, builder: ModelBuilder) -> LoihiSimulator {
     let params = read_json(&case_dir(case).join("params.json"));
     let n_steps = params["n_steps"].as_u64().expect("n_steps");
     let model = builder.build_for(Target::Loihi).expect("the model builds");
-    let mut sim = LoihiSimulator::new(model, 1, 0).expect("the chip builds");
+    let mut sim = LoihiSimulator::new(model, LoihiOptions::default()).expect("the chip builds");
     check_parameters(case, &sim);
     let state = Table::read(case_dir(case).join("state.csv"));
     let emu = &sim.chip().emulator;

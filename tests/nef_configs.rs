@@ -12,6 +12,9 @@
 //! The RMSE bounds are quality bars for 100–400 LIF neurons per ensemble at dt = 1 ms (Nengo's
 //! own channel reaches 0.018 for A and 0.030 for x² in `../shared/refs/nengo/network`).
 
+mod common;
+
+use common::{delayed_lowpass, rmse};
 use cortecs::prelude::*;
 use ndarray::Array2;
 
@@ -28,29 +31,8 @@ fn run(name: &str) -> Model {
     m
 }
 
-/// Lowpass with time constant `tau` (ms) at dt (ms) and then one step of delay, per column.
-fn delayed_lowpass(u: &Array2<f64>, tau: f64, dt: f64) -> Array2<f64> {
-    let a = (-dt / tau).exp();
-    let mut y = Array2::zeros(u.dim());
-    let mut state = vec![0.0; u.ncols()];
-    for k in 0..u.nrows() {
-        for (j, s) in state.iter_mut().enumerate() {
-            if k > 0 {
-                y[[k, j]] = *s;
-            }
-            *s = a * *s + (1.0 - a) * u[[k, j]];
-        }
-    }
-    y
-}
-
 fn signal(m: &Model, target: &str, compartment: &str) -> Array2<f64> {
     m.probe(target, compartment).unwrap().mapv(f64::from)
-}
-
-fn rmse(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
-    assert_eq!(a.dim(), b.dim());
-    ((a - b).mapv(|e| e * e).sum() / a.len() as f64).sqrt()
 }
 
 /// Node outputs side by side, steps × nodes.

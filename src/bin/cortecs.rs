@@ -36,6 +36,13 @@ enum Command {
         /// Threads for data-parallel kernels (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// Where the model runs: cortecs' own step, or the emulated Loihi chip (NEF models:
+        /// built, mapped and discretized as NengoLoihi does, bit-exact with its emulator).
+        #[arg(long, value_enum, default_value_t = RunTarget::Float)]
+        target: RunTarget,
+        /// Loihi chips available (128 cores each), with `--target loihi`.
+        #[arg(long, default_value_t = 1)]
+        chips: usize,
     },
     /// Validate a config and print the resolved model with every default filled in.
     Check {
@@ -60,6 +67,15 @@ enum Command {
         /// A directory written by `run --save` or `Model::save`.
         dir: PathBuf,
     },
+}
+
+/// Where `run` runs a model.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RunTarget {
+    /// cortecs' floating-point step.
+    Float,
+    /// The emulated Loihi chip.
+    Loihi,
 }
 
 fn main() -> ExitCode {
@@ -89,7 +105,20 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             save,
             resume,
             threads,
+            target,
+            chips,
         } => {
+            if target == RunTarget::Loihi {
+                if resume.is_some() || save.is_some() {
+                    return Err(Error::Build(
+                        "--save and --resume work with --target float only".into(),
+                    ));
+                }
+                let Some(cfg) = config else {
+                    return Err(Error::Build("give a config file".into()));
+                };
+                return run_loihi(&cfg, &out, steps, chips);
+            }
             let mut model = match (&resume, &config) {
                 (Some(dir), _) => Model::load(dir)?,
                 (None, Some(cfg)) => Model::from_config_file(cfg)?,
@@ -141,7 +170,7 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
 
 fn loihi_report(config: &Path, steps: Option<u64>, chips: usize) -> Result<(), Error> {
     use cortecs::components::loihi::mapping::{CostFigures, estimate_step_cost, validate};
-    let mut model = Model::from_config_file(config)?;
+    let mut model = Model::from_config_file_for(config, cortecs::Target::Loihi)?;
     let plan = cortecs::loihi::plan(&model, chips)?;
     print!("{}", plan.report);
     let steps = steps.unwrap_or(model.config().run.steps);
@@ -157,6 +186,36 @@ fn loihi_report(config: &Path, steps: Option<u64>, chips: usize) -> Result<(), E
             "the model does not fit on {chips} Loihi chip(s): {e} (report above)"
         ))
     })
+}
+
+fn run_loihi(config: &Path, out: &Path, steps: Option<u64>, chips: usize) -> Result<(), Error> {
+    let model = Model::from_config_file_for(config, cortecs::Target::Loihi)?;
+    let steps = steps.unwrap_or(model.config().run.steps);
+    // NengoLoihi's simulator seed (noise and learning only): the network seed + 1.
+    let seed = (model.config().seed as u32).wrapping_add(1);
+    let options = cortecs::loihi::LoihiOptions {
+        chips,
+        seed,
+        ..Default::default()
+    };
+    let mut sim = cortecs::loihi::LoihiSimulator::new(model, options)?;
+    for w in &sim.layout().warnings {
+        eprintln!("warning: {w}");
+    }
+    let start = std::time::Instant::now();
+    sim.run_steps(steps)?;
+    let secs = start.elapsed().as_secs_f64();
+    let files = sim.write_probes(out)?;
+    println!(
+        "ran {steps} steps on the emulated Loihi chip ({} cores, {} compartments) in {secs:.2} s \
+         ({:.0} steps/s); wrote {} files to {}",
+        sim.report().cores.len(),
+        sim.chip().emulator.n_compartments(),
+        steps as f64 / secs.max(1e-9),
+        files.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 fn run_with_progress(model: &mut Model, steps: u64) -> Result<(), Error> {

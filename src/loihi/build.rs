@@ -133,8 +133,9 @@ fn ensemble_block(name: &str, b: &BuiltEnsemble, dt_ms: f64) -> Result<FloatBloc
             return Err(unsupported(
                 &format!("ensemble `{name}`"),
                 &format!(
-                    "neuron type {other:?} cannot run on the chip; use LIF or \
-                     SpikingRectifiedLinear"
+                    "neuron type {} cannot run on the chip; use LIF or \
+                     SpikingRectifiedLinear",
+                    format!("{other:?}").split([' ', '{', '(']).next().unwrap_or("?")
                 ),
             ));
         }
@@ -200,8 +201,8 @@ pub fn layout(model: &Model) -> Result<LoihiLayout, Error> {
             let block = ensemble_block(&info.name, b, dt_ms)?;
             if b.initial_voltage.iter().any(|v| *v != 0.0) {
                 warnings.push(format!(
-                    "ensemble `{}`: initial voltages are ignored; the chip starts from 0 \
-                     (set `initial_voltage: Values([0.0, …])` or `Choice` to match a float run)",
+                    "ensemble `{}`: its initial voltages are ignored; the chip starts from 0 \
+                     (NengoLoihi warns the same)",
                     info.name
                 ));
             }

@@ -12,10 +12,10 @@
 //!
 //! ```no_run
 //! use cortecs::{Model, Target};
-//! use cortecs::loihi::LoihiSimulator;
+//! use cortecs::loihi::{LoihiOptions, LoihiSimulator};
 //!
 //! let model = Model::from_config_file_for("configs/nef_channel.ron", Target::Loihi)?;
-//! let mut sim = LoihiSimulator::new(model, 1, 0)?;
+//! let mut sim = LoihiSimulator::new(model, LoihiOptions::default())?;
 //! sim.run_steps(1000)?;
 //! let b = sim.probe("B", "decoded")?; // 1000 × 1, Nengo units
 //! # Ok::<(), cortecs::Error>(())
@@ -26,4 +26,4 @@ pub mod plan;
 pub mod simulator;
 
 pub use plan::{LoihiPlan, activity, measure_spikes, plan};
-pub use simulator::LoihiSimulator;
+pub use simulator::{LoihiOptions, LoihiSimulator};

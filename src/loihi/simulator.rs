@@ -112,6 +112,30 @@ impl ProbeRecorder {
     }
 }
 
+/// How a [`LoihiSimulator`] is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoihiOptions {
+    /// Chips available to the allocator (128 cores each).
+    pub chips: usize,
+    /// The emulator's RNG seed (NengoLoihi: the simulator seed, by default the network seed
+    /// + 1); only noise and learning use it.
+    pub seed: u32,
+    /// Check NengoLoihi's per-core limits before building (its `validation_level`); the
+    /// emulator itself runs blocks of any size.
+    pub validate: bool,
+}
+
+impl Default for LoihiOptions {
+    /// One chip, seed 0, validated.
+    fn default() -> Self {
+        Self {
+            chips: 1,
+            seed: 0,
+            validate: true,
+        }
+    }
+}
+
 /// A NEF model running on the emulated Loihi chip.
 pub struct LoihiSimulator {
     model: Model,
@@ -127,26 +151,27 @@ pub struct LoihiSimulator {
 
 impl LoihiSimulator {
     /// Lays out `model` (built for [`crate::Target::Loihi`]), maps it with NengoLoihi's
-    /// Greedy allocator on `n_chips` chips, checks every limit (an error names the limit and
-    /// the object, after the report), discretizes and builds the emulator. `seed` is the
-    /// emulator's RNG seed (learning only).
-    pub fn new(model: Model, n_chips: usize, seed: u32) -> Result<Self, Error> {
+    /// Greedy allocator, checks every limit (an error names the limit and the object, then
+    /// prints the report), discretizes and builds the emulator.
+    pub fn new(model: Model, options: LoihiOptions) -> Result<Self, Error> {
         let layout = layout(&model)?;
         let split = layout.network.resources().split();
+        let chips = options.chips.max(1);
         let report = Greedy {
-            n_chips: n_chips.max(1),
+            n_chips: chips,
             ..Greedy::default()
         }
         .allocate(&split.model);
-        validate(&report).map_err(|e| {
-            Error::Build(format!(
-                "the model does not fit on {} Loihi chip(s): {e}\n{report}",
-                n_chips.max(1)
-            ))
-        })?;
+        if options.validate {
+            validate(&report).map_err(|e| {
+                Error::Build(format!(
+                    "the model does not fit on {chips} Loihi chip(s): {e}\n{report}"
+                ))
+            })?;
+        }
         let chip = layout
             .network
-            .build(seed)
+            .build(options.seed)
             .map_err(|e| Error::Build(format!("building the chip: {e}")))?;
         let dt_ms = model.config().dt;
         let world = model.world();

@@ -91,3 +91,26 @@ pub fn read_matrix(path: &Path) -> Array2<f64> {
     }
     Array2::from_shape_vec((rows, cols), values).unwrap()
 }
+
+/// Lowpass with time constant `tau` (ms) at dt (ms) and then one step of delay, per column.
+pub fn delayed_lowpass(u: &Array2<f64>, tau: f64, dt: f64) -> Array2<f64> {
+    let a = (-dt / tau).exp();
+    let mut y = Array2::zeros(u.dim());
+    let mut state = vec![0.0; u.ncols()];
+    for k in 0..u.nrows() {
+        for (j, s) in state.iter_mut().enumerate() {
+            if k > 0 {
+                y[[k, j]] = *s;
+            }
+            *s = a * *s + (1.0 - a) * u[[k, j]];
+        }
+    }
+    y
+}
+
+/// Root-mean-square difference of two equally shaped signals.
+pub fn rmse(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
+    assert_eq!(a.dim(), b.dim());
+    ((a - b).mapv(|e| e * e).sum() / a.len() as f64).sqrt()
+}
+
