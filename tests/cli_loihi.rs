@@ -84,7 +84,10 @@ fn run_target_loihi_writes_the_probes() {
         out_dir.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
-    assert!(out.contains("emulated Loihi chip (5 cores, 224 compartments)"), "{out}");
+    assert!(
+        out.contains("emulated Loihi chip (5 cores, 224 compartments)"),
+        "{out}"
+    );
     let b: ndarray::Array2<f64> = ndarray_npy::read_npy(out_dir.join("B.decoded.npy")).unwrap();
     assert_eq!(b.dim(), (300, 1));
     let spikes: ndarray::Array2<f64> = ndarray_npy::read_npy(out_dir.join("A.output.npy")).unwrap();
@@ -121,7 +124,10 @@ fn run_target_loihi_rejects_what_the_chip_cannot_do() {
             (name: "R", kind: "Ensemble", params: (n_neurons: 10, dimensions: 1, neuron_type: LIFRate())),
         ])"#,
     );
-    assert!(err.contains("ensemble `R`") && err.contains("cannot run on the chip"), "{err}");
+    assert!(
+        err.contains("ensemble `R`") && err.contains("cannot run on the chip"),
+        "{err}"
+    );
     // a model that does not fit: the broken limit and the object, then the report
     let err = loihi_error(
         r#"Model(dt: 1.0, cells: [

@@ -89,7 +89,10 @@ impl Table {
     }
 
     fn col(&self, name: &str) -> usize {
-        *self.cols.get(name).unwrap_or_else(|| panic!("column {name}"))
+        *self
+            .cols
+            .get(name)
+            .unwrap_or_else(|| panic!("column {name}"))
     }
 
     fn get(&self, r: usize, name: &str) -> f64 {
@@ -131,7 +134,11 @@ fn run_case(case: &str, builder: ModelBuilder) -> LoihiSimulator {
     let state = Table::read(case_dir(case).join("state.csv"));
     let emu = &sim.chip().emulator;
     let n_comp = emu.n_compartments();
-    assert_eq!(state.rows.nrows() as u64, n_steps * n_comp as u64, "{case}: state rows");
+    assert_eq!(
+        state.rows.nrows() as u64,
+        n_steps * n_comp as u64,
+        "{case}: state rows"
+    );
     let mut mismatches = 0usize;
     for step in 0..n_steps as usize {
         sim.run_steps(1).unwrap();
@@ -151,7 +158,8 @@ fn run_case(case: &str, builder: ModelBuilder) -> LoihiSimulator {
                     i32::from(c.spiked()[k]),
                     c.ref_count()[k],
                 ];
-                let reference = ["q", "u", "v", "spiked", "ref_count"].map(|n| state.get(r, n) as i32);
+                let reference =
+                    ["q", "u", "v", "spiked", "ref_count"].map(|n| state.get(r, n) as i32);
                 if ours != reference {
                     if mismatches < 5 {
                         eprintln!(
@@ -179,9 +187,25 @@ fn check_parameters(case: &str, sim: &LoihiSimulator) {
         for core in cores {
             let d = &core.discrete;
             for k in 0..d.vth.len() {
-                let ours = [d.decay_u[k], d.decay_v[k], d.refract_delay[k], d.vth[k], d.bias[k], d.vmin, d.vmax];
-                let reference = ["decay_u", "decay_v", "refract_delay", "vth", "bias", "vmin", "vmax"]
-                    .map(|n| comps.get(r, n) as i32);
+                let ours = [
+                    d.decay_u[k],
+                    d.decay_v[k],
+                    d.refract_delay[k],
+                    d.vth[k],
+                    d.bias[k],
+                    d.vmin,
+                    d.vmax,
+                ];
+                let reference = [
+                    "decay_u",
+                    "decay_v",
+                    "refract_delay",
+                    "vth",
+                    "bias",
+                    "vmin",
+                    "vmax",
+                ]
+                .map(|n| comps.get(r, n) as i32);
                 assert_eq!(ours, reference, "{case}: compartment {r}");
                 r += 1;
             }
@@ -196,7 +220,11 @@ fn check_parameters(case: &str, sim: &LoihiSimulator) {
         if !syn_ids.contains(&(b, s)) {
             syn_ids.push((b, s));
         }
-        let key = (s, syns.get(r, "axon_idx") as usize, syns.get(r, "target_comp") as usize);
+        let key = (
+            s,
+            syns.get(r, "axon_idx") as usize,
+            syns.get(r, "target_comp") as usize,
+        );
         expected.insert(key, syns.get(r, "weight") as i32);
     }
     syn_ids.sort();
@@ -204,7 +232,11 @@ fn check_parameters(case: &str, sim: &LoihiSimulator) {
     for (b, cores) in chip.cores.iter().enumerate() {
         let ref_syns: Vec<usize> = syn_ids.iter().filter(|x| x.0 == b).map(|x| x.1).collect();
         let core = &cores[0];
-        assert_eq!(core.synapses.len(), ref_syns.len(), "{case}: synapses of block {b}");
+        assert_eq!(
+            core.synapses.len(),
+            ref_syns.len(),
+            "{case}: synapses of block {b}"
+        );
         for (id, ref_s) in core.synapses.iter().zip(ref_syns) {
             let s = chip.emulator.synapse(*id).unwrap();
             for axon in 0..s.n_axons() {
@@ -243,11 +275,7 @@ fn ref_probe(case: &str, prefix: &str) -> Array2<f64> {
 
 fn assert_equal(case: &str, what: &str, ours: &Array2<f64>, reference: &Array2<f64>) {
     assert_eq!(ours.dim(), reference.dim(), "{case} {what}: shape");
-    let diff = ours
-        .iter()
-        .zip(reference)
-        .filter(|(a, b)| a != b)
-        .count();
+    let diff = ours.iter().zip(reference).filter(|(a, b)| a != b).count();
     println!("{case}: {what} {:?}, {diff} values differ", ours.dim());
     assert_eq!(diff, 0, "{case}: {what}");
 }
@@ -261,7 +289,10 @@ fn assert_f32_close(case: &str, what: &str, ours: &Array2<f64>, reference: &Arra
         .zip(reference)
         .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
     println!("{case}: {what} worst |ours − NengoLoihi| = {worst:.3e} (scale {scale:.3})");
-    assert!(worst <= 4.0 * f64::from(f32::EPSILON) * scale, "{case}: {what} off by {worst}");
+    assert!(
+        worst <= 4.0 * f64::from(f32::EPSILON) * scale,
+        "{case}: {what} off by {worst}"
+    );
 }
 
 #[test]
@@ -277,10 +308,30 @@ fn single_block_matches_nengo_loihi() {
         .probe("A", "voltage")
         .probe("A", "input");
     let sim = run_case(case, builder);
-    assert_f32_close(case, "A decoded", &sim.probe("A", "decoded").unwrap(), &ref_probe(case, "emu_A_decoded"));
-    assert_equal(case, "A spikes", &sim.probe("A", "output").unwrap(), &ref_probe(case, "emu_A_spikes"));
-    assert_equal(case, "A voltage", &sim.probe("A", "voltage").unwrap(), &ref_probe(case, "emu_A_voltage_raw"));
-    assert_equal(case, "A input", &sim.probe("A", "input").unwrap(), &ref_probe(case, "emu_A_input_raw"));
+    assert_f32_close(
+        case,
+        "A decoded",
+        &sim.probe("A", "decoded").unwrap(),
+        &ref_probe(case, "emu_A_decoded"),
+    );
+    assert_equal(
+        case,
+        "A spikes",
+        &sim.probe("A", "output").unwrap(),
+        &ref_probe(case, "emu_A_spikes"),
+    );
+    assert_equal(
+        case,
+        "A voltage",
+        &sim.probe("A", "voltage").unwrap(),
+        &ref_probe(case, "emu_A_voltage_raw"),
+    );
+    assert_equal(
+        case,
+        "A input",
+        &sim.probe("A", "input").unwrap(),
+        &ref_probe(case, "emu_A_input_raw"),
+    );
 }
 
 #[test]
@@ -293,9 +344,24 @@ fn single_block_bias_matches_nengo_loihi() {
         .probe("A", "voltage")
         .probe_spec(decoded_probe("A", probe_decoders(case, 0, 0.001)));
     let sim = run_case(case, builder);
-    assert_f32_close(case, "A decoded", &sim.probe("A", "decoded").unwrap(), &ref_probe(case, "emu_A_decoded"));
-    assert_equal(case, "A spikes", &sim.probe("A", "output").unwrap(), &ref_probe(case, "emu_A_spikes"));
-    assert_equal(case, "A voltage", &sim.probe("A", "voltage").unwrap(), &ref_probe(case, "emu_A_voltage_raw"));
+    assert_f32_close(
+        case,
+        "A decoded",
+        &sim.probe("A", "decoded").unwrap(),
+        &ref_probe(case, "emu_A_decoded"),
+    );
+    assert_equal(
+        case,
+        "A spikes",
+        &sim.probe("A", "output").unwrap(),
+        &ref_probe(case, "emu_A_spikes"),
+    );
+    assert_equal(
+        case,
+        "A voltage",
+        &sim.probe("A", "voltage").unwrap(),
+        &ref_probe(case, "emu_A_voltage_raw"),
+    );
 }
 
 #[test]
@@ -307,7 +373,12 @@ fn channel_matches_nengo_loihi() {
         .map(|w| vec![w * 0.001])
         .collect();
     let builder = ModelBuilder::new(1.0)
-        .cell::<Node>("sin", &NodeParams::new(Process::Expr(cortecs::components::nef::function::FunctionSpec::One("sin(t_s)".into()))))
+        .cell::<Node>(
+            "sin",
+            &NodeParams::new(Process::Expr(
+                cortecs::components::nef::function::FunctionSpec::One("sin(t_s)".into()),
+            )),
+        )
         .cell::<Ensemble>("A", &injected(&params, "A"))
         .cell::<Ensemble>("B", &injected(&params, "B"))
         .synapse::<Connection>("sin_to_A", "sin", "A", &ConnectionParams::default())
@@ -323,6 +394,16 @@ fn channel_matches_nengo_loihi() {
         .probe_spec(decoded_probe("B", probe_decoders(case, 3, 0.001)))
         .probe("A", "output");
     let sim = run_case(case, builder);
-    assert_f32_close(case, "B decoded", &sim.probe("B", "decoded").unwrap(), &ref_probe(case, "emu_B_decoded"));
-    assert_equal(case, "A spikes", &sim.probe("A", "output").unwrap(), &ref_probe(case, "emu_A_spikes"));
+    assert_f32_close(
+        case,
+        "B decoded",
+        &sim.probe("B", "decoded").unwrap(),
+        &ref_probe(case, "emu_B_decoded"),
+    );
+    assert_equal(
+        case,
+        "A spikes",
+        &sim.probe("A", "output").unwrap(),
+        &ref_probe(case, "emu_A_spikes"),
+    );
 }

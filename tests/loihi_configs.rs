@@ -28,7 +28,8 @@ fn run(name: &str) -> LoihiSimulator {
         .join(name);
     let model = Model::from_config_file_for(path, Target::Loihi).unwrap_or_else(|e| panic!("{e}"));
     let steps = model.config().run.steps;
-    let mut sim = LoihiSimulator::new(model, LoihiOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim =
+        LoihiSimulator::new(model, LoihiOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     sim.run_steps(steps).unwrap();
     sim
 }
@@ -43,7 +44,10 @@ fn probe(x: &Array2<f64>) -> Array2<f64> {
 }
 
 fn nodes(sim: &LoihiSimulator, names: &[&str]) -> Array2<f64> {
-    let cols: Vec<Array2<f64>> = names.iter().map(|n| sim.probe(n, "output").unwrap()).collect();
+    let cols: Vec<Array2<f64>> = names
+        .iter()
+        .map(|n| sim.probe(n, "output").unwrap())
+        .collect();
     let views: Vec<_> = cols.iter().map(|c| c.view()).collect();
     ndarray::concatenate(ndarray::Axis(1), &views).unwrap()
 }
@@ -71,7 +75,12 @@ fn square_runs_on_the_chip() {
     let e_b = rmse(&sim.probe("B", "decoded").unwrap(), &probe(&x_b));
     println!("loihi square RMSE: B {e_b:.4}");
     assert!(e_b < 0.08, "B {e_b}");
-    assert!(rmse(&sim.probe("B", "decoded").unwrap(), &probe(&link(&x_a, 5.0))) > 0.2);
+    assert!(
+        rmse(
+            &sim.probe("B", "decoded").unwrap(),
+            &probe(&link(&x_a, 5.0))
+        ) > 0.2
+    );
 }
 
 #[test]

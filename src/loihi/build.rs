@@ -24,10 +24,10 @@ use crate::components::nef::connection::{Connection, PostPort};
 use crate::components::nef::ensemble::BuiltEnsemble;
 use crate::components::nef::node::Node;
 use crate::components::nef::systems::Ensemble;
+use crate::components::neurons::nef::NeuronType;
 use crate::components::synapses::filter::{DiscreteFilter, Synapse};
 use crate::error::Error;
 use crate::model::Model;
-use crate::components::neurons::nef::NeuronType;
 use crate::probe::ProbeSpec;
 use crate::probe::nef::NefProbe;
 
@@ -135,7 +135,10 @@ fn ensemble_block(name: &str, b: &BuiltEnsemble, dt_ms: f64) -> Result<FloatBloc
                 &format!(
                     "neuron type {} cannot run on the chip; use LIF or \
                      SpikingRectifiedLinear",
-                    format!("{other:?}").split([' ', '{', '(']).next().unwrap_or("?")
+                    format!("{other:?}")
+                        .split([' ', '{', '('])
+                        .next()
+                        .unwrap_or("?")
                 ),
             ));
         }
@@ -155,7 +158,13 @@ fn amplitude(nt: &NeuronType) -> f64 {
     }
 }
 
-fn filter(net: &mut ChipNetwork, block: usize, tau_ms: f64, dt_ms: f64, what: &str) -> Result<(), Error> {
+fn filter(
+    net: &mut ChipNetwork,
+    block: usize,
+    tau_ms: f64,
+    dt_ms: f64,
+    what: &str,
+) -> Result<(), Error> {
     net.blocks[block]
         .compartments
         .configure_filter(tau_ms, dt_ms)
@@ -206,7 +215,10 @@ pub fn layout(model: &Model) -> Result<LoihiLayout, Error> {
                     info.name
                 ));
             }
-            ensembles.push((info.entity, net.add_block(format!("<Ensemble '{}'>", info.name), block)));
+            ensembles.push((
+                info.entity,
+                net.add_block(format!("<Ensemble '{}'>", info.name), block),
+            ));
         } else if world.get::<Node>(info.entity).is_some() {
             if world
                 .get::<crate::components::nef::systems::NefAfferents>(info.entity)
@@ -239,9 +251,15 @@ pub fn layout(model: &Model) -> Result<LoihiLayout, Error> {
         match (pre_block, post_block) {
             (None, Some(post)) => {
                 if conn.port != PostPort::Decoded {
-                    return Err(unsupported(&what, "a node → `.neurons` connection is not supported yet"));
+                    return Err(unsupported(
+                        &what,
+                        "a node → `.neurons` connection is not supported yet",
+                    ));
                 }
-                let post_ens = &world.get::<Ensemble>(conn.post).expect("post is an ensemble").built;
+                let post_ens = &world
+                    .get::<Ensemble>(conn.post)
+                    .expect("post is an ensemble")
+                    .built;
                 let dim = conn.post_index.len();
                 let input = net.add_input(format!("{} (host input)", info.name), 2 * dim);
                 let (n_post, post_d) = (post_ens.n_neurons(), post_ens.dimensions());
@@ -271,45 +289,51 @@ pub fn layout(model: &Model) -> Result<LoihiLayout, Error> {
                 });
             }
             (Some(pre), Some(post)) => {
-                let pre_ens = &world.get::<Ensemble>(conn.pre).expect("pre is an ensemble").built;
-                let post_ens = &world.get::<Ensemble>(conn.post).expect("post is an ensemble").built;
+                let pre_ens = &world
+                    .get::<Ensemble>(conn.pre)
+                    .expect("pre is an ensemble")
+                    .built;
+                let post_ens = &world
+                    .get::<Ensemble>(conn.post)
+                    .expect("post is an ensemble")
+                    .built;
                 // loihi_weights: rows = pre units sending spikes, columns = outputs.
                 let d_out = conn.transform.nrows();
-                let (rows, map, mut w): (usize, Vec<Option<usize>>, Vec<f64>) =
-                    match &conn.decoders {
-                        Some((dec, _)) => {
-                            let n = dec.nrows();
-                            let mut w = vec![0.0; n * d_out];
-                            for i in 0..n {
-                                for j in 0..d_out {
-                                    let mut acc = 0.0;
-                                    for k in 0..dec.ncols() {
-                                        acc += conn.transform[[j, k]] * dec[[i, k]];
-                                    }
-                                    w[i * d_out + j] = acc;
+                let (rows, map, mut w): (usize, Vec<Option<usize>>, Vec<f64>) = match &conn.decoders
+                {
+                    Some((dec, _)) => {
+                        let n = dec.nrows();
+                        let mut w = vec![0.0; n * d_out];
+                        for i in 0..n {
+                            for j in 0..d_out {
+                                let mut acc = 0.0;
+                                for k in 0..dec.ncols() {
+                                    acc += conn.transform[[j, k]] * dec[[i, k]];
                                 }
+                                w[i * d_out + j] = acc;
                             }
-                            (n, (0..n).map(Some).collect(), w)
                         }
-                        None => {
-                            let n_pre = pre_ens.n_neurons();
-                            let slice: Vec<usize> = conn
-                                .pre_index
-                                .clone()
-                                .unwrap_or_else(|| (0..n_pre).collect());
-                            let mut map = vec![None; n_pre];
-                            for (k, &u) in slice.iter().enumerate() {
-                                map[u] = Some(k);
-                            }
-                            let mut w = vec![0.0; slice.len() * d_out];
-                            for i in 0..slice.len() {
-                                for j in 0..d_out {
-                                    w[i * d_out + j] = conn.transform[[j, i]];
-                                }
-                            }
-                            (slice.len(), map, w)
+                        (n, (0..n).map(Some).collect(), w)
+                    }
+                    None => {
+                        let n_pre = pre_ens.n_neurons();
+                        let slice: Vec<usize> = conn
+                            .pre_index
+                            .clone()
+                            .unwrap_or_else(|| (0..n_pre).collect());
+                        let mut map = vec![None; n_pre];
+                        for (k, &u) in slice.iter().enumerate() {
+                            map[u] = Some(k);
                         }
-                    };
+                        let mut w = vec![0.0; slice.len() * d_out];
+                        for i in 0..slice.len() {
+                            for j in 0..d_out {
+                                w[i * d_out + j] = conn.transform[[j, i]];
+                            }
+                        }
+                        (slice.len(), map, w)
+                    }
+                };
                 let amp = amplitude(&pre_ens.neuron_type);
                 for x in &mut w {
                     *x = *x * inv_dt * amp;
@@ -323,7 +347,8 @@ pub fn layout(model: &Model) -> Result<LoihiLayout, Error> {
                         }
                         let dn = DecodeNeurons::preset10(dt_ms);
                         let (block, dw) = dn.block(&w, rows, d_out);
-                        let dec = net.add_block(format!("<decode neurons of '{}'>", info.name), block);
+                        let dec =
+                            net.add_block(format!("<decode neurons of '{}'>", info.name), block);
                         filter(&mut net, dec, tau, dt_ms, &what)?;
                         let syn = net.add_synapse(dec, "decoders", rows, dw);
                         net.axons.push(ChipAxon {
@@ -341,7 +366,11 @@ pub fn layout(model: &Model) -> Result<LoihiLayout, Error> {
                             source: ChipSource::Block(dec),
                             block: post,
                             synapse: psyn,
-                            map: dn.post_inds(&conn.post_index, post_d).into_iter().map(Some).collect(),
+                            map: dn
+                                .post_inds(&conn.post_index, post_d)
+                                .into_iter()
+                                .map(Some)
+                                .collect(),
                         });
                         filter(&mut net, post, DECODE_TAU_MS, dt_ms, &what)?;
                     }
@@ -373,13 +402,18 @@ pub fn layout(model: &Model) -> Result<LoihiLayout, Error> {
                 ));
             }
             (None, None) => {
-                return Err(unsupported(&what, "node → node connections are not supported yet"));
+                return Err(unsupported(
+                    &what,
+                    "node → node connections are not supported yet",
+                ));
             }
         }
     }
     let mut probes = Vec::new();
     for (index, spec) in model.probes().enumerate() {
-        probes.push(probe_route(model, &mut net, &ensembles, index, spec, inv_dt)?);
+        probes.push(probe_route(
+            model, &mut net, &ensembles, index, spec, inv_dt,
+        )?);
     }
     Ok(LoihiLayout {
         network: net,
@@ -406,7 +440,10 @@ fn probe_route(
     if world.get::<Node>(target).is_some() {
         return match spec.compartment.as_str() {
             "output" => Ok(ProbeRoute::Node(target)),
-            other => Err(unsupported(&what, &format!("a node has only `output`, not `{other}`"))),
+            other => Err(unsupported(
+                &what,
+                &format!("a node has only `output`, not `{other}`"),
+            )),
         };
     }
     let Some(&(_, block)) = ensembles.iter().find(|e| e.0 == target) else {

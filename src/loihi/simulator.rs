@@ -85,7 +85,12 @@ impl ProbeRecorder {
             DiscreteFilter::Identity => self.filtered.copy_from_slice(&self.value),
             DiscreteFilter::First { a, b } => {
                 let scalar = self.value.len() == 1;
-                for ((y, x), f) in self.state.iter_mut().zip(&self.value).zip(&mut self.filtered) {
+                for ((y, x), f) in self
+                    .state
+                    .iter_mut()
+                    .zip(&self.value)
+                    .zip(&mut self.filtered)
+                {
                     *y = if scalar {
                         (a * f64::from(*y) + b * x) as f32
                     } else {
@@ -374,7 +379,9 @@ impl LoihiSimulator {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let mut written = Vec::new();
         for (i, rec) in self.probes.iter().enumerate() {
-            let Some(data) = self.probe_at(i) else { continue };
+            let Some(data) = self.probe_at(i) else {
+                continue;
+            };
             let path = dir.join(rec.spec.file_name());
             write_atomic(&path, |f| data.write_npy(f).map_err(std::io::Error::other))
                 .map_err(|e| io(&path, e))?;

@@ -113,4 +113,3 @@ pub fn rmse(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
     assert_eq!(a.dim(), b.dim());
     ((a - b).mapv(|e| e * e).sum() / a.len() as f64).sqrt()
 }
-

@@ -16,8 +16,8 @@ use super::discretize::{
     DiscreteBlock, DiscretizeError, FloatBlock, FloatLearning, FloatSynapse, discretize_block,
 };
 use super::emulator::{
-    AxonTarget, BlockId, EmulatorError, InputId, LoihiEmulator, LoihiEmulatorBuilder,
-    SpikeSource, SynapseId,
+    AxonTarget, BlockId, EmulatorError, InputId, LoihiEmulator, LoihiEmulatorBuilder, SpikeSource,
+    SynapseId,
 };
 use super::learning::PesParams;
 use super::mapping::{
@@ -303,14 +303,13 @@ impl ChipNetwork {
                         block: format!("{} / synapse '{}'", chunk.label, s.label),
                         source,
                     };
-                    let mut syn = LoihiSynapse::new(s.n_axons, entries, None, None).map_err(
-                        |e| {
+                    let mut syn =
+                        LoihiSynapse::new(s.n_axons, entries, None, None).map_err(|e| {
                             emu_err(EmulatorError::Synapse {
                                 synapse: synapses.len(),
                                 source: e,
                             })
-                        },
-                    )?;
+                        })?;
                     if let Some(l) = ds.learning {
                         syn = syn
                             .with_pes(PesParams {
@@ -419,11 +418,7 @@ impl ChipNetwork {
 
 /// The probe's parts per core: the core's block and its weights (`÷ v_scale` for a
 /// weighted voltage probe).
-fn built_probe(
-    p: &ChipProbe,
-    cores: &[Core],
-    block: &ChipBlock,
-) -> Result<BuiltProbe, ChipError> {
+fn built_probe(p: &ChipProbe, cores: &[Core], block: &ChipBlock) -> Result<BuiltProbe, ChipError> {
     let n = block.compartments.len();
     let width = p.weights.as_ref().map_or(n, |w| w.1);
     if let Some((w, width)) = &p.weights

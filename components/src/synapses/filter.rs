@@ -130,9 +130,7 @@ impl FilterState {
 }
 
 /// A float type a filter can run in (`f32` or `f64`).
-pub trait Sample:
-    Copy + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self>
-{
+pub trait Sample: Copy + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self> {
     /// A coefficient, rounded to this type.
     fn coef(v: f64) -> Self;
 }
