@@ -23,6 +23,7 @@ pub use cortecs_components as components;
 pub use cortecs_components::Real;
 
 pub mod analysis;
+pub mod bench;
 pub mod config;
 pub mod error;
 pub mod loihi;

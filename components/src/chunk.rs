@@ -23,10 +23,23 @@ pub trait Chunk: Send + Sized {
     fn split_at(self, mid: usize) -> (Self, Self);
 }
 
+thread_local! {
+    static SEQUENTIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every [`for_chunks`] on this thread unsplit: one thread, no pool, no
+/// hand-off (a model set to 1 thread steps this way; the results are the same bits).
+pub fn sequential<R>(f: impl FnOnce() -> R) -> R {
+    let before = SEQUENTIAL.with(|s| s.replace(true));
+    let r = f();
+    SEQUENTIAL.with(|s| s.set(before));
+    r
+}
+
 /// Runs `kernel` over `state`, split into chunks on rayon's pool when it is large.
 /// `kernel` gets each chunk with the index of its first unit.
 pub fn for_chunks<S: Chunk, F: Fn(S, usize) + Sync>(state: S, kernel: &F) {
-    if state.len() < PAR_MIN_UNITS {
+    if state.len() < PAR_MIN_UNITS || SEQUENTIAL.with(std::cell::Cell::get) {
         kernel(state, 0);
     } else {
         split(state, 0, kernel);

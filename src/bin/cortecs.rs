@@ -62,6 +62,39 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         chips: usize,
     },
+    /// Benchmark population sizes: steps/s, neuron updates/s, ns per neuron-step, synaptic
+    /// events/s and memory for a cell kind (`IAF`, `LIF`, `Izhikevich` …) at each size and
+    /// thread count, as a table, `bench.csv` and a log-log `bench.svg`; or `cuba` (the CUBA
+    /// benchmark network at `--n` sizes).
+    Bench {
+        /// A cell kind, or `cuba`.
+        #[arg(default_value = "IAF")]
+        what: String,
+        /// Population sizes.
+        #[arg(long, value_delimiter = ',', default_values_t = [100, 1_000, 10_000, 100_000, 1_000_000])]
+        sizes: Vec<usize>,
+        /// CUBA network sizes (with `cuba`).
+        #[arg(long = "n", value_delimiter = ',', default_values_t = [4_000, 40_000])]
+        n: Vec<usize>,
+        /// Recurrent synapses: `none`, `sparse` (fan-out `--fan-out`) or `dense`.
+        #[arg(long, default_value = "none")]
+        synapses: String,
+        /// Mean targets per neuron of sparse synapses.
+        #[arg(long, default_value_t = 80)]
+        fan_out: usize,
+        /// Thread counts.
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 2])]
+        threads: Vec<usize>,
+        /// Steps timed per size (cell kinds; CUBA runs 1 s = 10 000 steps).
+        #[arg(long, default_value_t = 1000)]
+        steps: u64,
+        /// Extra RON fields of the kind's parameters, e.g. `"tau_m: 10.0"`.
+        #[arg(long)]
+        params: Option<String>,
+        /// Directory for the CSV and SVG.
+        #[arg(long, default_value = "runs/bench")]
+        out: PathBuf,
+    },
     /// Show what a saved model directory holds.
     Inspect {
         /// A directory written by `run --save` or `Model::save`.
@@ -160,6 +193,37 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Inspect { dir } => inspect(&dir),
+        Command::Bench {
+            what,
+            sizes,
+            n,
+            synapses,
+            fan_out,
+            threads,
+            steps,
+            params,
+            out,
+        } => {
+            if what.eq_ignore_ascii_case("cuba") {
+                return bench_cuba(&n, &threads, &out);
+            }
+            let mut spec = cortecs::bench::BenchSpec::new(&what);
+            spec.steps = steps;
+            if let Some(p) = params {
+                spec.params = p;
+            }
+            spec.synapses = match synapses.as_str() {
+                "none" => cortecs::bench::BenchSynapses::None,
+                "sparse" => cortecs::bench::BenchSynapses::Sparse { fan_out },
+                "dense" => cortecs::bench::BenchSynapses::Dense,
+                other => {
+                    return Err(Error::Build(format!(
+                        "--synapses: `none`, `sparse` or `dense`, found `{other}`"
+                    )));
+                }
+            };
+            bench_kind(&spec, &sizes, &threads, &out)
+        }
         Command::LoihiReport {
             config,
             steps,
@@ -215,6 +279,115 @@ fn run_loihi(config: &Path, out: &Path, steps: Option<u64>, chips: usize) -> Res
         files.len(),
         out.display()
     );
+    Ok(())
+}
+
+fn bench_kind(
+    spec: &cortecs::bench::BenchSpec,
+    sizes: &[usize],
+    threads: &[usize],
+    out: &Path,
+) -> Result<(), Error> {
+    use cortecs::bench::{BenchSynapses, measure, to_csv, to_svg, to_table};
+    let mut rows = Vec::new();
+    println!(
+        "{} × N, {} steps of {} ms, synapses: {:?}",
+        spec.kind, spec.steps, spec.dt, spec.synapses
+    );
+    for &n in sizes {
+        if spec.synapses == BenchSynapses::Dense && (n as f64).powi(2) * 4.0 > 4e9 {
+            eprintln!(
+                "skipping N = {n}: dense synapses need N² weights ({:.1} GB); use --synapses sparse",
+                (n as f64).powi(2) * 4.0 / 1e9
+            );
+            continue;
+        }
+        for &t in threads {
+            let row = measure(spec, n, t)?;
+            print!(
+                "{}",
+                to_table(std::slice::from_ref(&row))
+                    .lines()
+                    .nth(1)
+                    .unwrap_or("")
+            );
+            println!();
+            rows.push(row);
+        }
+    }
+    print!("\n{}", to_table(&rows));
+    std::fs::create_dir_all(out).map_err(|e| Error::Build(format!("{}: {e}", out.display())))?;
+    let write = |name: &str, text: String| -> Result<(), Error> {
+        let path = out.join(name);
+        cortecs::persist::atomic::write_atomic_bytes(&path, text.as_bytes())
+            .map_err(|e| Error::Build(format!("{}: {e}", path.display())))
+    };
+    write("bench.csv", to_csv(&rows))?;
+    let title = format!(
+        "cortecs {}: ns per neuron-step ({:?})",
+        spec.kind, spec.synapses
+    );
+    write("bench.svg", to_svg(&rows, &title))?;
+    println!("wrote {0}/bench.csv and {0}/bench.svg", out.display());
+    Ok(())
+}
+
+fn bench_cuba(sizes: &[usize], threads: &[usize], out: &Path) -> Result<(), Error> {
+    use std::fmt::Write as _;
+    let mut csv = String::from(
+        "n,threads,synapses,build_s,loop_s,spikes,rate_hz,cv_isi,frac_silent,syn_events,syn_events_per_s\n",
+    );
+    println!(
+        "CUBA (Brian2 examples/CUBA.py, p = 80/N), 1 s at dt 0.1 ms, every spike recorded\n{:>7} {:>3} {:>9} {:>8} {:>8} {:>8} {:>7} {:>6} {:>8} {:>12}",
+        "N",
+        "thr",
+        "synapses",
+        "build s",
+        "loop s",
+        "spikes",
+        "rate Hz",
+        "CV",
+        "silent",
+        "events/s"
+    );
+    for &n in sizes {
+        for &t in threads {
+            let run = cortecs::bench::cuba::run_cuba(n, 1, 10_000, t)?;
+            let (cv, _) = run.cv_isi();
+            let eps = run.syn_events as f64 / run.loop_s;
+            println!(
+                "{:>7} {:>3} {:>9} {:>8.3} {:>8.3} {:>8} {:>7.3} {:>6.3} {:>7.1}% {:>12.3e}",
+                n,
+                t,
+                run.synapses,
+                run.build_s,
+                run.loop_s,
+                run.spikes(),
+                run.rate_hz(),
+                cv,
+                run.frac_silent() * 100.0,
+                eps
+            );
+            let _ = writeln!(
+                csv,
+                "{n},{t},{},{:.4},{:.4},{},{:.4},{:.4},{:.4},{},{:.4e}",
+                run.synapses,
+                run.build_s,
+                run.loop_s,
+                run.spikes(),
+                run.rate_hz(),
+                cv,
+                run.frac_silent(),
+                run.syn_events,
+                eps
+            );
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::Build(format!("{}: {e}", out.display())))?;
+    let path = out.join("cuba.csv");
+    cortecs::persist::atomic::write_atomic_bytes(&path, csv.as_bytes())
+        .map_err(|e| Error::Build(format!("{}: {e}", path.display())))?;
+    println!("wrote {}", path.display());
     Ok(())
 }
 

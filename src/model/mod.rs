@@ -162,7 +162,8 @@ impl Model {
     }
 
     /// Runs data-parallel kernels on a private pool of `threads` threads (default: rayon's
-    /// global pool). Results are bit-identical for any thread count.
+    /// global pool); with 1 thread they run on the calling thread, with no pool hand-off per
+    /// call. Results are bit-identical for any thread count.
     pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -223,6 +224,7 @@ impl Model {
             }
         };
         match pool {
+            Some(p) if p.current_num_threads() == 1 => crate::components::chunk::sequential(go),
             Some(p) => p.install(go),
             None => go(),
         }

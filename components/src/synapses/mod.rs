@@ -3,6 +3,7 @@
 pub mod dense;
 pub mod filter;
 pub mod gather;
+pub mod sparse;
 
 pub use dense::{DenseSynapse, Weights};
 pub use filter::{DiscreteFilter, FilterState, Synapse};

@@ -37,7 +37,7 @@ pub enum Init {
 }
 
 impl Init {
-    fn sample(
+    pub(crate) fn sample(
         &self,
         stream: crate::components::rng::StreamKey,
         shape: [usize; 2],

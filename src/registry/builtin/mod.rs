@@ -5,19 +5,23 @@ mod currents;
 mod dense;
 mod encoders;
 mod fitzhugh_nagumo;
+mod iaf;
 mod izhikevich;
 mod lif;
 pub(crate) mod nef;
 mod slif;
+mod sparse;
 
 pub use currents::*;
 pub use dense::*;
 pub use encoders::*;
 pub use fitzhugh_nagumo::*;
+pub use iaf::*;
 pub use izhikevich::*;
 pub use lif::*;
 pub use nef::{Connection, Ensemble, Node};
 pub use slif::*;
+pub use sparse::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +59,8 @@ pub fn register_all(r: &mut Registry) {
         .register_array(ArrayEntry::matrix::<InhibitionWeights>())
         .register_array(ArrayEntry::matrix::<Weights>());
     r.register::<Lif>()
+        .register::<Iaf>()
+        .register::<Sparse>()
         .register::<QuadLif>()
         .register::<Slif>()
         .register::<Izhikevich>()

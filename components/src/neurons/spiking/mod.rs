@@ -2,6 +2,7 @@
 
 pub mod bookkeeping;
 pub mod fitzhugh_nagumo;
+pub mod iaf;
 pub mod integrate;
 pub mod izhikevich;
 pub mod lif;
@@ -11,6 +12,7 @@ pub mod surrogate;
 pub mod two_variable;
 
 pub use fitzhugh_nagumo::FitzhughNagumoParams;
+pub use iaf::IafParams;
 pub use integrate::Integrator;
 pub use izhikevich::{IzhikevichParams, IzhikevichPreset};
 pub use lif::{LifCell, LifParams};

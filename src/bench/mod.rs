@@ -1,0 +1,426 @@
+//! Population-size benchmarks (`cortecs bench`): how the cost of a step grows with the number
+//! of neurons, for any cell kind, with or without recurrent synapses, at several thread counts.
+//!
+//! Each row builds a one-population model through the ordinary config path, runs `warmup`
+//! steps, then times `steps` steps (wall clock, `Model::run_steps`). Spikes are counted after
+//! the timed run over `steps.min(200)` more steps, so that counting does not slow the timed
+//! steps; synaptic events per second are that spike rate × the mean fan-out × steps per second.
+//! Memory is what the model holds: every array of every entity (state, weights, connectivity),
+//! plus the process's peak resident set as the OS reports it (Linux only).
+
+pub mod cuba;
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use crate::components::compartment::Spikes;
+use crate::components::synapses::sparse::SparseSynapse;
+use crate::config::Source;
+use crate::error::Error;
+use crate::model::Model;
+use crate::registry::Registry;
+
+/// Synapses added to the benchmarked population.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BenchSynapses {
+    /// None: the cells alone (driven by their own dynamics or a constant input).
+    None,
+    /// A recurrent `Sparse` projection with this mean fan-out (`p = fan_out/N`).
+    Sparse {
+        /// Mean targets per neuron.
+        fan_out: usize,
+    },
+    /// A recurrent `Dense` (all-to-all) projection.
+    Dense,
+}
+
+/// One benchmark configuration.
+#[derive(Clone, Debug)]
+pub struct BenchSpec {
+    /// The cell kind (`"IAF"`, `"LIF"`, `"Izhikevich"` …).
+    pub kind: String,
+    /// Extra parameters of the kind besides `n_units`, as RON fields (`"tau_m: 20.0"`).
+    pub params: String,
+    /// Step (ms).
+    pub dt: f64,
+    /// Steps timed per size.
+    pub steps: u64,
+    /// Steps run before timing.
+    pub warmup: u64,
+    /// Synapses.
+    pub synapses: BenchSynapses,
+    /// Recurrent weight (units of the cell's `j`).
+    pub weight: f64,
+}
+
+impl BenchSpec {
+    /// Defaults for a cell kind: IAF (CUBA's neuron, which fires on its own) unless told
+    /// otherwise, dt 0.1 ms, 1000 timed steps.
+    pub fn new(kind: &str) -> Self {
+        let params = match kind {
+            "LIF" | "QuadLIF" => "tau_m: 20.0",
+            "SLIF" => "tau_m: 20.0",
+            _ => "",
+        };
+        Self {
+            kind: kind.to_string(),
+            params: params.to_string(),
+            dt: 0.1,
+            steps: 1000,
+            warmup: 20,
+            synapses: BenchSynapses::None,
+            weight: 0.1,
+        }
+    }
+
+    /// The model config for `n` neurons.
+    pub fn config(&self, n: usize) -> String {
+        let extra = if self.params.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", self.params)
+        };
+        let synapses = match self.synapses {
+            BenchSynapses::None => String::new(),
+            BenchSynapses::Sparse { fan_out } => format!(
+                r#"(name: "W", kind: "Sparse", pre: "P", post: "P",
+                    params: (p_conn: {}, weight: {}, tau_syn: 5.0))"#,
+                (fan_out as f64 / n as f64).min(1.0),
+                self.weight
+            ),
+            BenchSynapses::Dense => format!(
+                r#"(name: "W", kind: "Dense", pre: "P", post: "P",
+                    params: (weight_init: Constant(value: {})))"#,
+                self.weight / n as f64
+            ),
+        };
+        format!(
+            r#"Model(dt: {}, seed: 1,
+                cells: [(name: "P", kind: "{}", params: (n_units: {n}{extra}))],
+                synapses: [{synapses}])"#,
+            self.dt, self.kind
+        )
+    }
+}
+
+/// One measured row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchRow {
+    /// Neurons.
+    pub neurons: usize,
+    /// Threads of the model's pool.
+    pub threads: usize,
+    /// Steps per second of wall time.
+    pub steps_per_s: f64,
+    /// Neuron updates per second.
+    pub neuron_updates_per_s: f64,
+    /// Nanoseconds per neuron and step.
+    pub ns_per_neuron_step: f64,
+    /// Spikes per step (measured after the timed steps).
+    pub spikes_per_step: f64,
+    /// Synaptic events per second (spikes × mean fan-out × steps/s).
+    pub syn_events_per_s: f64,
+    /// Synapses in the model.
+    pub synapses: usize,
+    /// Bytes of model state and connectivity per neuron.
+    pub bytes_per_neuron: f64,
+    /// Peak resident set of the process so far (bytes; 0 where the OS does not say).
+    pub peak_rss: u64,
+    /// Seconds to build the model (connectivity included).
+    pub build_s: f64,
+}
+
+/// The process's peak resident set (`VmHWM` of `/proc/self/status`), in bytes.
+pub fn peak_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Bytes of every array the model holds, plus sparse connectivity.
+fn model_bytes(model: &Model) -> usize {
+    let mut bytes = 0;
+    for e in model.entities() {
+        if let Ok(names) = model.array_names(&e.name) {
+            for name in names {
+                if let Ok(a) = model.array(&e.name, name) {
+                    bytes += a.len() * std::mem::size_of::<crate::Real>();
+                }
+            }
+        }
+        if let Some(s) = model.world().get::<SparseSynapse>(e.entity) {
+            bytes += s.targets.len() * 4 + s.row_ptr.len() * std::mem::size_of::<usize>();
+            if let crate::components::synapses::sparse::SparseWeights::PerSynapse(w) = &s.weights {
+                bytes += w.len() * std::mem::size_of::<crate::Real>();
+            }
+        }
+    }
+    bytes
+}
+
+/// Synapses in the model (sparse ones counted exactly, dense ones as `n_pre·n_post`).
+fn synapse_count(model: &Model) -> usize {
+    model
+        .entities()
+        .iter()
+        .map(|e| {
+            if let Some(s) = model.world().get::<SparseSynapse>(e.entity) {
+                s.len()
+            } else {
+                model
+                    .array(&e.name, "weights")
+                    .map_or(0, |w| w.iter().filter(|x| **x != 0.0).count())
+            }
+        })
+        .sum()
+}
+
+fn spikes_now(model: &Model) -> usize {
+    model
+        .entities()
+        .iter()
+        .filter_map(|e| model.world().get::<Spikes>(e.entity))
+        .map(|s| s.0.iter().filter(|x| **x != 0.0).count())
+        .sum()
+}
+
+/// Builds and measures `spec` at `n` neurons on `threads` threads.
+pub fn measure(spec: &BenchSpec, n: usize, threads: usize) -> Result<BenchRow, Error> {
+    let text = spec.config(n);
+    let t0 = Instant::now();
+    let mut model = Model::from_source(
+        &Source::new(&text, format!("<bench {} × {n}>", spec.kind)),
+        &Registry::with_builtins(),
+    )?;
+    let build_s = t0.elapsed().as_secs_f64();
+    model.set_threads(threads)?;
+    model.run_steps(spec.warmup)?;
+    let t0 = Instant::now();
+    model.run_steps(spec.steps)?;
+    let secs = t0.elapsed().as_secs_f64().max(1e-12);
+    let count_steps = spec.steps.clamp(1, 200);
+    let mut spikes = 0usize;
+    for _ in 0..count_steps {
+        model.run_steps(1)?;
+        spikes += spikes_now(&model);
+    }
+    let synapses = synapse_count(&model);
+    let steps_per_s = spec.steps as f64 / secs;
+    let spikes_per_step = spikes as f64 / count_steps as f64;
+    let fan_out = synapses as f64 / n as f64;
+    Ok(BenchRow {
+        neurons: n,
+        threads,
+        steps_per_s,
+        neuron_updates_per_s: steps_per_s * n as f64,
+        ns_per_neuron_step: secs * 1e9 / (spec.steps as f64 * n as f64),
+        spikes_per_step,
+        syn_events_per_s: spikes_per_step * fan_out * steps_per_s,
+        synapses,
+        bytes_per_neuron: model_bytes(&model) as f64 / n as f64,
+        peak_rss: peak_rss(),
+        build_s,
+    })
+}
+
+/// The CSV header of [`BenchRow`]s.
+pub const CSV_HEADER: &str = "neurons,threads,steps_per_s,neuron_updates_per_s,ns_per_neuron_step,\
+spikes_per_step,syn_events_per_s,synapses,bytes_per_neuron,peak_rss_bytes,build_s";
+
+/// Rows as CSV (with [`CSV_HEADER`]).
+pub fn to_csv(rows: &[BenchRow]) -> String {
+    let mut s = format!("{CSV_HEADER}\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{:.3},{:.6e},{:.4},{:.3},{:.6e},{},{:.1},{},{:.4}",
+            r.neurons,
+            r.threads,
+            r.steps_per_s,
+            r.neuron_updates_per_s,
+            r.ns_per_neuron_step,
+            r.spikes_per_step,
+            r.syn_events_per_s,
+            r.synapses,
+            r.bytes_per_neuron,
+            r.peak_rss,
+            r.build_s
+        );
+    }
+    s
+}
+
+/// Rows as an aligned text table.
+pub fn to_table(rows: &[BenchRow]) -> String {
+    let mut s = format!(
+        "{:>9} {:>3} {:>11} {:>13} {:>10} {:>11} {:>13} {:>11} {:>9} {:>10} {:>8}\n",
+        "neurons",
+        "thr",
+        "steps/s",
+        "updates/s",
+        "ns/upd",
+        "spikes/step",
+        "syn events/s",
+        "synapses",
+        "B/neuron",
+        "peak RSS",
+        "build s"
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{:>9} {:>3} {:>11.1} {:>13.3e} {:>10.3} {:>11.1} {:>13.3e} {:>11} {:>9.1} {:>8.1}MB {:>8.3}",
+            r.neurons,
+            r.threads,
+            r.steps_per_s,
+            r.neuron_updates_per_s,
+            r.ns_per_neuron_step,
+            r.spikes_per_step,
+            r.syn_events_per_s,
+            r.synapses,
+            r.bytes_per_neuron,
+            r.peak_rss as f64 / 1e6,
+            r.build_s
+        );
+    }
+    s
+}
+
+/// A log-log SVG of ns per neuron-step (left axis) against neurons, one line per thread
+/// count. Pure Rust, no fonts needed (text is SVG text).
+pub fn to_svg(rows: &[BenchRow], title: &str) -> String {
+    let (w, h, m) = (640.0, 400.0, 60.0);
+    let xs: Vec<f64> = rows.iter().map(|r| (r.neurons as f64).log10()).collect();
+    let ys: Vec<f64> = rows
+        .iter()
+        .map(|r| r.ns_per_neuron_step.max(1e-6).log10())
+        .collect();
+    let (x0, x1) = bounds(&xs);
+    let (y0, y1) = bounds(&ys);
+    let px = |x: f64| m + (x - x0) / (x1 - x0) * (w - 2.0 * m);
+    let py = |y: f64| h - m - (y - y0) / (y1 - y0) * (h - 2.0 * m);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+<text x="{}" y="20" text-anchor="middle" font-size="14">{}</text>
+<line x1="{m}" y1="{}" x2="{}" y2="{}" stroke="black"/>
+<line x1="{m}" y1="{m}" x2="{m}" y2="{}" stroke="black"/>
+<text x="{}" y="{}" text-anchor="middle">neurons (log scale)</text>
+<text x="15" y="{}" text-anchor="middle" transform="rotate(-90 15 {})">ns per neuron-step (log scale)</text>
+"#,
+        w / 2.0,
+        xml_escape(title),
+        h - m,
+        w - m,
+        h - m,
+        h - m,
+        w / 2.0,
+        h - 15.0,
+        h / 2.0,
+        h / 2.0
+    );
+    for d in x0.ceil() as i32..=x1.floor() as i32 {
+        let x = px(f64::from(d));
+        let _ = writeln!(
+            s,
+            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="black"/><text x="{x}" y="{}" text-anchor="middle">1e{d}</text>"#,
+            h - m,
+            h - m + 5.0,
+            h - m + 18.0
+        );
+    }
+    for d in y0.ceil() as i32..=y1.floor() as i32 {
+        let y = py(f64::from(d));
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{y}" x2="{m}" y2="{y}" stroke="black"/><text x="{}" y="{}" text-anchor="end">1e{d}</text>"#,
+            m - 5.0,
+            m - 8.0,
+            y + 4.0
+        );
+    }
+    let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+    let mut threads: Vec<usize> = rows.iter().map(|r| r.threads).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    for (k, t) in threads.iter().enumerate() {
+        let pts: Vec<String> = rows
+            .iter()
+            .zip(xs.iter().zip(&ys))
+            .filter(|(r, _)| r.threads == *t)
+            .map(|(_, (x, y))| format!("{:.1},{:.1}", px(*x), py(*y)))
+            .collect();
+        let c = colors[k % colors.len()];
+        let _ = writeln!(
+            s,
+            r#"<polyline fill="none" stroke="{c}" stroke-width="2" points="{}"/>"#,
+            pts.join(" ")
+        );
+        for p in &pts {
+            let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
+            let _ = writeln!(s, r#"<circle cx="{x}" cy="{y}" r="3" fill="{c}"/>"#);
+        }
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" fill="{c}">{t} thread{}</text>"#,
+            w - m - 70.0,
+            m + 15.0 * k as f64,
+            if *t == 1 { "" } else { "s" }
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn bounds(v: &[f64]) -> (f64, f64) {
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let (lo, hi) = (lo.floor(), hi.ceil());
+    if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, hi + 0.5)
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_iaf_bench_measures_and_writes() {
+        let mut spec = BenchSpec::new("IAF");
+        spec.steps = 50;
+        spec.synapses = BenchSynapses::Sparse { fan_out: 10 };
+        let rows: Vec<BenchRow> = [100, 1000]
+            .iter()
+            .map(|n| measure(&spec, *n, 1).unwrap())
+            .collect();
+        for r in &rows {
+            assert!(r.steps_per_s > 0.0 && r.ns_per_neuron_step > 0.0);
+            // ~10 targets per neuron (binomial)
+            assert!((r.synapses as f64 / r.neurons as f64 - 10.0).abs() < 3.0);
+            assert!(r.bytes_per_neuron > 0.0);
+        }
+        let csv = to_csv(&rows);
+        assert_eq!(csv.lines().count(), 3);
+        assert!(csv.starts_with("neurons,threads"));
+        let svg = to_svg(&rows, "IAF <test>");
+        assert!(svg.contains("<polyline") && svg.contains("IAF &lt;test&gt;"));
+    }
+}
