@@ -353,7 +353,9 @@ mod tests {
             assert!(!step(&k, 100.0, &mut v, &mut rfr));
             assert_eq!(v, -60.0);
         }
-        // step n + 50: integrates (and with j = 100 mV fires at once)
-        assert!(step(&k, 100.0, &mut v, &mut rfr));
+        // step n + 50 integrates again: v leaves v_reset towards v_∞ = 51 mV
+        assert!(!step(&k, 100.0, &mut v, &mut rfr));
+        let expected = 51.0 + (-60.0 - 51.0) * (-0.1f64 / 20.0).exp();
+        assert!((f64::from(v) - expected).abs() < 1e-4, "{v}");
     }
 }
