@@ -4,17 +4,9 @@
 use std::process::Command;
 
 fn report(config: &str, extra: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cortecs"))
-        .arg("loihi-report")
-        .arg(config)
-        .args(extra)
-        .output()
-        .expect("runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut args = vec!["loihi-report", config];
+    args.extend_from_slice(extra);
+    cortecs(&args)
 }
 
 #[test]
