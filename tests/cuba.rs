@@ -127,3 +127,18 @@ fn bad_sparse_parameters_are_named() {
     let e = model("p_conn: 0.1, weight: 1.0, tau_syn: -2.0");
     assert!(e.contains("tau_syn"), "{e}");
 }
+
+/// `delivery: dense` (full rows, zeros included) and the default sparse delivery give the same
+/// spikes: each target receives the same additions in the same order.
+#[test]
+fn dense_and_sparse_delivery_give_the_same_spikes() {
+    let sparse = cuba_config(2000, 5, 300);
+    let dense = sparse
+        .replace("tau_syn: 5))", "tau_syn: 5, delivery: dense))")
+        .replace("tau_syn: 10))", "tau_syn: 10, delivery: dense))");
+    assert_eq!(dense.matches("delivery: dense").count(), 4, "{dense}");
+    let a = run_cuba_config(&sparse, 1).unwrap();
+    let b = run_cuba_config(&dense, 1).unwrap();
+    assert!(a.spikes() > 100);
+    assert_eq!(a.trains, b.trains);
+}
