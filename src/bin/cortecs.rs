@@ -43,6 +43,10 @@ enum Command {
         /// Loihi chips available (128 cores each), with `--target loihi`.
         #[arg(long, default_value_t = 1)]
         chips: usize,
+        /// Write the probes into `--out` while the run goes (every 1000 steps), so memory stays
+        /// bounded; each file is a valid .npy even if the run is interrupted.
+        #[arg(long)]
+        stream: bool,
     },
     /// Validate a config and print the resolved model with every default filled in.
     Check {
@@ -140,6 +144,7 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             threads,
             target,
             chips,
+            stream,
         } => {
             if target == RunTarget::Loihi {
                 if resume.is_some() || save.is_some() {
@@ -161,6 +166,9 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             };
             if let Some(t) = threads {
                 model.set_threads(t)?;
+            }
+            if stream {
+                model.stream_probes(&out, 1000)?;
             }
             let steps = steps.unwrap_or(model.config().run.steps);
             run_with_progress(&mut model, steps)?;

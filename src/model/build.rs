@@ -351,6 +351,7 @@ pub(crate) fn build(
                     add_system: nef::add_system,
                     reserve: nef::reserve,
                     data: nef::data,
+                    drain: nef::drain,
                 },
             });
             continue;

@@ -117,12 +117,19 @@ impl Model {
 
     /// Writes every probe as `<dir>/<entity>.<compartment>.npy` (steps × units; a probe of a
     /// unit range gets `.<start>-<end>` before `.npy`) and the resolved config as
-    /// `<dir>/model.ron`. Returns the files written.
+    /// `<dir>/model.ron`. Returns the files written. Streamed probes
+    /// ([`Model::stream_probes`]) are already in their files: those are synced to disk instead.
     pub fn write_probes(&self, dir: impl AsRef<Path>) -> Result<Vec<std::path::PathBuf>, Error> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         let mut written = Vec::new();
-        for p in &self.probes {
+        if let Some((_, files)) = &self.stream {
+            for f in files {
+                f.sync().map_err(|e| io_err(f.path(), e))?;
+                written.push(f.path().to_path_buf());
+            }
+        }
+        for p in self.probes.iter().filter(|_| self.stream.is_none()) {
             let Some(data) = (p.hooks.data)(&self.world, p.entity) else {
                 continue;
             };

@@ -67,6 +67,9 @@ pub struct Model {
     registry: Registry,
     base_dir: PathBuf,
     pool: Option<rayon::ThreadPool>,
+    /// Probes streamed to files ([`Model::stream_probes`]): one file per probe, flushed every
+    /// `every` steps.
+    stream: Option<(u64, Vec<crate::probe::stream::NpyStream>)>,
 }
 
 impl Model {
@@ -94,6 +97,7 @@ impl Model {
             registry,
             base_dir,
             pool: None,
+            stream: None,
         }
     }
 
@@ -180,26 +184,81 @@ impl Model {
 
     /// Advances the model by `n` steps.
     pub fn run_steps(&mut self, n: u64) -> Result<(), Error> {
-        self.reserve_probes(n as usize);
-        self.run_steps_inner(n);
-        Ok(())
+        self.run_steps_with(n, n.max(1), |_| {})
     }
 
-    /// Advances by `n` steps, calling `progress(done)` every `every` steps.
+    /// Advances by `n` steps, calling `progress(done)` every `every` steps. Streamed probes
+    /// ([`Model::stream_probes`]) are written out every chunk of their own period too.
     pub fn run_steps_with(
         &mut self,
         n: u64,
         every: u64,
         mut progress: impl FnMut(u64),
     ) -> Result<(), Error> {
-        self.reserve_probes(n as usize);
         let every = every.max(1);
+        let chunk = self.stream.as_ref().map_or(every, |s| s.0.min(every));
+        self.reserve_probes(chunk.min(n) as usize);
         let mut done = 0;
+        let mut next_progress = every;
         while done < n {
-            let k = every.min(n - done);
+            let k = chunk.min(n - done).min(next_progress - done);
             self.run_steps_inner(k);
             done += k;
-            progress(done);
+            self.flush_streams()?;
+            if done == next_progress || done == n {
+                progress(done);
+                next_progress += every;
+            }
+        }
+        Ok(())
+    }
+
+    /// From now on, writes every probe's samples to `dir/<target>.<compartment>.npy` as the
+    /// run goes, every `every_steps` steps, keeping at most that many samples in memory: long
+    /// runs stay within bounded memory. Each file is a valid `.npy` at any moment (see
+    /// [`crate::probe::stream`]). Samples already recorded go to the files first. After this,
+    /// [`Model::probe`] returns only what has not been written yet. Returns the files.
+    pub fn stream_probes(
+        &mut self,
+        dir: impl AsRef<Path>,
+        every_steps: u64,
+    ) -> Result<Vec<PathBuf>, Error> {
+        let dir = dir.as_ref();
+        let io = |path: &Path, source: std::io::Error| {
+            Error::from(crate::persist::PersistError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let mut files = Vec::with_capacity(self.probes.len());
+        for p in &self.probes {
+            let width = (p.hooks.data)(&self.world, p.entity).map_or(0, |d| d.ncols());
+            let path = dir.join(p.spec.file_name());
+            let mut f =
+                crate::probe::stream::NpyStream::create(&path, width).map_err(|e| io(&path, e))?;
+            let pending = (p.hooks.drain)(&mut self.world, p.entity);
+            f.append(&pending).map_err(|e| io(&path, e))?;
+            files.push(f);
+        }
+        let paths = files.iter().map(|f| f.path().to_path_buf()).collect();
+        self.stream = Some((every_steps.max(1), files));
+        Ok(paths)
+    }
+
+    /// Appends what the streamed probes recorded to their files.
+    fn flush_streams(&mut self) -> Result<(), Error> {
+        let Some((_, files)) = &mut self.stream else {
+            return Ok(());
+        };
+        for (p, f) in self.probes.iter().zip(files.iter_mut()) {
+            let data = (p.hooks.drain)(&mut self.world, p.entity);
+            f.append(&data).map_err(|source| {
+                Error::from(crate::persist::PersistError::Io {
+                    path: f.path().to_path_buf(),
+                    source,
+                })
+            })?;
         }
         Ok(())
     }

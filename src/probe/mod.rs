@@ -2,6 +2,7 @@
 //! an NEF object's decoded value or filtered output ([`nef::NefProbe`]).
 
 pub mod nef;
+pub mod stream;
 
 use std::marker::PhantomData;
 
@@ -137,6 +138,13 @@ pub(crate) fn reserve<C: Compartment>(world: &mut World, e: Entity, steps: usize
         let width = p.end - p.start;
         p.data.reserve(rows * width);
     }
+}
+
+/// Takes the recorded samples out (row-major), leaving the buffer empty (its capacity kept).
+pub(crate) fn drain<C: Compartment>(world: &mut World, e: Entity) -> Vec<Real> {
+    world
+        .get_mut::<Probe<C>>(e)
+        .map_or_else(Vec::new, |mut p| p.data.drain(..).collect())
 }
 
 pub(crate) fn data<C: Compartment>(world: &World, e: Entity) -> Option<Array2<Real>> {

@@ -121,6 +121,12 @@ pub(crate) fn reserve(world: &mut World, e: Entity, steps: usize) {
     }
 }
 
+pub(crate) fn drain(world: &mut World, e: Entity) -> Vec<Real> {
+    world
+        .get_mut::<NefProbe>(e)
+        .map_or_else(Vec::new, |mut p| p.data.drain(..).collect())
+}
+
 pub(crate) fn data(world: &World, e: Entity) -> Option<Array2<Real>> {
     let p = world.get::<NefProbe>(e)?;
     let width = p.end - p.start;

@@ -37,6 +37,8 @@ pub struct ProbeHooks {
     pub reserve: fn(&mut World, Entity, usize),
     /// The recorded samples, rows × units.
     pub data: fn(&World, Entity) -> Option<ndarray::Array2<Real>>,
+    /// Takes the recorded samples out (row-major), leaving none in memory.
+    pub drain: fn(&mut World, Entity) -> Vec<Real>,
 }
 
 impl ArrayEntry {
@@ -74,6 +76,7 @@ impl ArrayEntry {
                 add_system: probe::add_record_system::<C>,
                 reserve: probe::reserve::<C>,
                 data: probe::data::<C>,
+                drain: probe::drain::<C>,
             }),
         }
     }
