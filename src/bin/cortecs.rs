@@ -99,6 +99,15 @@ enum Command {
         #[arg(long, default_value = "runs/bench")]
         out: PathBuf,
     },
+    /// List every registered kind: its role, compartments, and each parameter's name, type,
+    /// default, unit and meaning (`--markdown`: the docs/configs.md reference).
+    Kinds {
+        /// Only this kind.
+        name: Option<String>,
+        /// Print Markdown.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Show what a saved model directory holds.
     Inspect {
         /// A directory written by `run --save` or `Model::save`.
@@ -201,6 +210,23 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Inspect { dir } => inspect(&dir),
+        Command::Kinds { name, markdown } => {
+            use cortecs::registry::docs::{kind_docs, markdown as md, text};
+            let registry = cortecs::Registry::with_builtins();
+            let mut docs = kind_docs(&registry);
+            if let Some(n) = &name {
+                docs.retain(|k| k.name == n.as_str());
+                if docs.is_empty() {
+                    let names: Vec<&str> = registry.kinds().map(|k| k.name).collect();
+                    return Err(Error::Build(format!(
+                        "no kind `{n}`; the kinds are: {}",
+                        names.join(", ")
+                    )));
+                }
+            }
+            print!("{}", if markdown { md(&docs) } else { text(&docs) });
+            Ok(())
+        }
         Command::Bench {
             what,
             sizes,

@@ -41,6 +41,10 @@ pub trait Kind: 'static {
     const NEF: bool = false;
     /// The parameters, deserialized from the config's `params: (...)`. Use
     /// `#[serde(deny_unknown_fields)]` so misspelt parameters are errors.
+    /// The Rust source of the file that defines [`Kind::Params`], and the struct's name, for the
+    /// generated reference (`cortecs kinds`, `docs/configs.md`): each field's doc comment, type,
+    /// default and unit are read from it. `Some((include_str!("params.rs"), "MyParams"))`.
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = None;
     type Params: Serialize + DeserializeOwned;
 
     /// Checks values serde cannot (ranges, NaN); the error names the field.
@@ -182,6 +186,12 @@ impl BuildCtx<'_> {
 /// ron options used for every config: `Some(x)` may be written `x`.
 pub(crate) fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Reads `params` (RON) as `K::Params` and writes it back with every default filled in.
+pub(crate) fn resolve_erased<K: Kind>(params: &str) -> Result<String, String> {
+    let p: K::Params = ron_options().from_str(params).map_err(|e| e.to_string())?;
+    ron_options().to_string(&p).map_err(|e| e.to_string())
 }
 
 pub(crate) fn build_erased<K: Kind>(params: &str, ctx: &mut BuildCtx) -> Result<Built, KindError> {

@@ -7,6 +7,7 @@
 
 pub mod arrays;
 pub mod builtin;
+pub mod docs;
 mod kind;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,9 @@ pub struct KindEntry {
     pub compartments: &'static [&'static str],
     /// Whether it wires NEF objects ([`Kind::NEF`]).
     pub nef: bool,
+    /// [`Kind::PARAMS_SOURCE`].
+    pub params_source: Option<(&'static str, &'static str)>,
+    pub(crate) resolve: fn(&str) -> Result<String, String>,
     pub(crate) build: BuildFn,
     pub(crate) add_systems: fn(&mut StepSchedule),
 }
@@ -78,6 +82,8 @@ impl Registry {
                 doc: K::DOC,
                 compartments: K::COMPARTMENTS,
                 nef: K::NEF,
+                params_source: K::PARAMS_SOURCE,
+                resolve: kind::resolve_erased::<K>,
                 build: Arc::new(kind::build_erased::<K>),
                 add_systems: K::add_systems,
             },

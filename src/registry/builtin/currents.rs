@@ -29,6 +29,8 @@ impl Kind for Constant {
     const DOC: &'static str = "constant current source";
     const COMPARTMENTS: &'static [&'static str] = &["outputs"];
     type Params = ConstantParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
+        Some((include_str!("currents.rs"), "ConstantParams"));
 
     fn validate(_: &ConstantParams) -> Result<(), KindError> {
         Ok(())
@@ -79,6 +81,8 @@ impl Kind for Step {
     const DOC: &'static str = "step current source";
     const COMPARTMENTS: &'static [&'static str] = &["outputs"];
     type Params = StepParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
+        Some((include_str!("currents.rs"), "StepParams"));
 
     fn validate(p: &StepParams) -> Result<(), KindError> {
         if !p.onset.is_finite() {
@@ -141,6 +145,8 @@ impl Kind for Replay {
     const DOC: &'static str = "replays a steps × units table (.csv or .npy) as current";
     const COMPARTMENTS: &'static [&'static str] = &["outputs"];
     type Params = ReplayParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
+        Some((include_str!("currents.rs"), "ReplayParams"));
 
     fn validate(_: &ReplayParams) -> Result<(), KindError> {
         Ok(())

@@ -136,6 +136,8 @@ impl Kind for Dense {
     const DOC: &'static str = "dense synaptic cable (ngclearn DenseSynapse)";
     const COMPARTMENTS: &'static [&'static str] = &["outputs", "weights", "biases"];
     type Params = DenseParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
+        Some((include_str!("dense.rs"), "DenseParams"));
 
     fn validate(p: &DenseParams) -> Result<(), KindError> {
         if !p.resist_scale.is_finite() {

@@ -50,6 +50,8 @@ impl Kind for Poisson {
     const DOC: &'static str = "Poisson spike encoder (ngclearn PoissonCell)";
     const COMPARTMENTS: &'static [&'static str] = ENCODER_COMPARTMENTS;
     type Params = PoissonParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
+        Some((include_str!("encoders.rs"), "PoissonParams"));
 
     fn validate(p: &PoissonParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
@@ -99,6 +101,8 @@ impl Kind for Bernoulli {
     const DOC: &'static str = "Bernoulli spike encoder (ngclearn BernoulliCell)";
     const COMPARTMENTS: &'static [&'static str] = ENCODER_COMPARTMENTS;
     type Params = BernoulliParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
+        Some((include_str!("encoders.rs"), "BernoulliParams"));
 
     fn validate(p: &BernoulliParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;

@@ -18,6 +18,10 @@ impl Kind for FitzhughNagumo {
     const DOC: &'static str = "FitzHugh–Nagumo cell (ngclearn FitzhughNagumoCell)";
     const COMPARTMENTS: &'static [&'static str] = TWO_VARIABLE_COMPARTMENTS;
     type Params = FitzhughNagumoParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/neurons/spiking/fitzhugh_nagumo.rs"),
+        "FitzhughNagumoParams",
+    ));
 
     fn validate(p: &FitzhughNagumoParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;

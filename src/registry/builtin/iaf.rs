@@ -16,6 +16,10 @@ impl Kind for Iaf {
                                exact integration, fixed threshold, reset, refractory period";
     const COMPARTMENTS: &'static [&'static str] = IAF_COMPARTMENTS;
     type Params = IafParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/neurons/spiking/iaf.rs"),
+        "IafParams",
+    ));
 
     fn validate(p: &IafParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;

@@ -20,6 +20,10 @@ impl Kind for Izhikevich {
         "Izhikevich cell with named firing-pattern presets (ngclearn IzhikevichCell)";
     const COMPARTMENTS: &'static [&'static str] = TWO_VARIABLE_COMPARTMENTS;
     type Params = IzhikevichParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/neurons/spiking/izhikevich.rs"),
+        "IzhikevichParams",
+    ));
 
     fn validate(p: &IzhikevichParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;

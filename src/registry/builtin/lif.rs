@@ -17,6 +17,10 @@ impl Kind for Lif {
         "leaky integrate-and-fire cell with adaptive threshold (ngclearn LIFCell)";
     const COMPARTMENTS: &'static [&'static str] = LIF_COMPARTMENTS;
     type Params = LifParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/neurons/spiking/lif.rs"),
+        "LifParams",
+    ));
 
     fn validate(p: &LifParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
@@ -43,6 +47,10 @@ impl Kind for QuadLif {
         "quadratic leaky integrate-and-fire cell with adaptive threshold (ngclearn QuadLIFCell)";
     const COMPARTMENTS: &'static [&'static str] = LIF_COMPARTMENTS;
     type Params = QuadLifParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/neurons/spiking/quad_lif.rs"),
+        "QuadLifParams",
+    ));
 
     fn validate(p: &QuadLifParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;

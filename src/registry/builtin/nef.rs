@@ -61,6 +61,10 @@ impl Kind for Ensemble {
         &["input", "voltage", "refractory_time", "output"];
     const NEF: bool = true;
     type Params = EnsembleParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/nef/ensemble.rs"),
+        "EnsembleParams",
+    ));
 
     fn validate(_: &EnsembleParams) -> Result<(), KindError> {
         Ok(())
@@ -119,6 +123,10 @@ impl Kind for Node {
     const COMPARTMENTS: &'static [&'static str] = &["output"];
     const NEF: bool = true;
     type Params = NodeParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/nef/node.rs"),
+        "NodeParams",
+    ));
 
     fn validate(_: &NodeParams) -> Result<(), KindError> {
         Ok(())
@@ -179,6 +187,10 @@ impl Kind for Connection {
     const COMPARTMENTS: &'static [&'static str] = &["outputs"];
     const NEF: bool = true;
     type Params = ConnectionParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/nef/connection.rs"),
+        "ConnectionParams",
+    ));
 
     fn validate(_: &ConnectionParams) -> Result<(), KindError> {
         Ok(())

@@ -28,6 +28,10 @@ impl Kind for Slif {
         "threshold0",
     ];
     type Params = SlifParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
+        include_str!("../../../components/src/neurons/spiking/slif.rs"),
+        "SlifParams",
+    ));
 
     fn validate(p: &SlifParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;

@@ -47,6 +47,8 @@ impl Kind for Sparse {
                                shared or per-synapse weights, optional exponential current";
     const COMPARTMENTS: &'static [&'static str] = &["outputs"];
     type Params = SparseParams;
+    const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
+        Some((include_str!("sparse.rs"), "SparseParams"));
 
     fn validate(p: &SparseParams) -> Result<(), KindError> {
         match (p.p_conn, p.fan_in) {
