@@ -29,6 +29,7 @@ pub mod error;
 pub mod loihi;
 pub mod model;
 pub mod persist;
+pub mod plot;
 pub mod probe;
 pub mod registry;
 pub mod schedule;

@@ -18,6 +18,7 @@ use crate::components::synapses::sparse::SparseSynapse;
 use crate::config::Source;
 use crate::error::Error;
 use crate::model::Model;
+use crate::plot::{LineChart, Series};
 use crate::registry::Registry;
 
 /// Synapses added to the benchmarked population.
@@ -32,6 +33,16 @@ pub enum BenchSynapses {
     },
     /// A recurrent `Dense` (all-to-all) projection.
     Dense,
+}
+
+impl std::fmt::Display for BenchSynapses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BenchSynapses::None => write!(f, "no synapses"),
+            BenchSynapses::Sparse { fan_out } => write!(f, "sparse synapses, fan-out {fan_out}"),
+            BenchSynapses::Dense => write!(f, "dense synapses"),
+        }
+    }
 }
 
 /// One benchmark configuration.
@@ -292,110 +303,35 @@ pub fn to_table(rows: &[BenchRow]) -> String {
     s
 }
 
-/// A log-log SVG of ns per neuron-step (left axis) against neurons, one line per thread
-/// count. Pure Rust, no fonts needed (text is SVG text).
+/// A log-log SVG of ns per neuron-step against neurons, one line per thread count.
 pub fn to_svg(rows: &[BenchRow], title: &str) -> String {
-    let (w, h, m) = (640.0, 400.0, 60.0);
-    let xs: Vec<f64> = rows.iter().map(|r| (r.neurons as f64).log10()).collect();
-    let ys: Vec<f64> = rows
-        .iter()
-        .map(|r| r.ns_per_neuron_step.max(1e-6).log10())
-        .collect();
-    let (x0, x1) = bounds(&xs);
-    let (y0, y1) = bounds(&ys);
-    let px = |x: f64| m + (x - x0) / (x1 - x0) * (w - 2.0 * m);
-    let py = |y: f64| h - m - (y - y0) / (y1 - y0) * (h - 2.0 * m);
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">
-<rect width="100%" height="100%" fill="white"/>
-<text x="{}" y="20" text-anchor="middle" font-size="14">{}</text>
-<line x1="{m}" y1="{}" x2="{}" y2="{}" stroke="black"/>
-<line x1="{m}" y1="{m}" x2="{m}" y2="{}" stroke="black"/>
-<text x="{}" y="{}" text-anchor="middle">neurons (log scale)</text>
-<text x="15" y="{}" text-anchor="middle" transform="rotate(-90 15 {})">ns per neuron-step (log scale)</text>
-"#,
-        w / 2.0,
-        xml_escape(title),
-        h - m,
-        w - m,
-        h - m,
-        h - m,
-        w / 2.0,
-        h - 15.0,
-        h / 2.0,
-        h / 2.0
-    );
-    for d in x0.ceil() as i32..=x1.floor() as i32 {
-        let x = px(f64::from(d));
-        let _ = writeln!(
-            s,
-            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="black"/><text x="{x}" y="{}" text-anchor="middle">1e{d}</text>"#,
-            h - m,
-            h - m + 5.0,
-            h - m + 18.0
-        );
-    }
-    for d in y0.ceil() as i32..=y1.floor() as i32 {
-        let y = py(f64::from(d));
-        let _ = writeln!(
-            s,
-            r#"<line x1="{}" y1="{y}" x2="{m}" y2="{y}" stroke="black"/><text x="{}" y="{}" text-anchor="end">1e{d}</text>"#,
-            m - 5.0,
-            m - 8.0,
-            y + 4.0
-        );
-    }
-    let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
     let mut threads: Vec<usize> = rows.iter().map(|r| r.threads).collect();
     threads.sort_unstable();
     threads.dedup();
-    for (k, t) in threads.iter().enumerate() {
-        let pts: Vec<String> = rows
-            .iter()
-            .zip(xs.iter().zip(&ys))
-            .filter(|(r, _)| r.threads == *t)
-            .map(|(_, (x, y))| format!("{:.1},{:.1}", px(*x), py(*y)))
-            .collect();
-        let c = colors[k % colors.len()];
-        let _ = writeln!(
-            s,
-            r#"<polyline fill="none" stroke="{c}" stroke-width="2" points="{}"/>"#,
-            pts.join(" ")
-        );
-        for p in &pts {
-            let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
-            let _ = writeln!(s, r#"<circle cx="{x}" cy="{y}" r="3" fill="{c}"/>"#);
-        }
-        let _ = writeln!(
-            s,
-            r#"<text x="{}" y="{}" fill="{c}">{t} thread{}</text>"#,
-            w - m - 70.0,
-            m + 15.0 * k as f64,
-            if *t == 1 { "" } else { "s" }
-        );
+    let series = threads
+        .iter()
+        .map(|t| {
+            let (xs, ys) = rows
+                .iter()
+                .filter(|r| r.threads == *t)
+                .map(|r| (r.neurons as f64, r.ns_per_neuron_step))
+                .unzip();
+            Series {
+                name: format!("{t} thread{}", if *t == 1 { "" } else { "s" }),
+                xs,
+                ys,
+            }
+        })
+        .collect();
+    LineChart {
+        title: title.to_string(),
+        x_label: "neurons".into(),
+        y_label: "ns per neuron-step".into(),
+        series,
+        log_x: true,
+        log_y: true,
     }
-    s.push_str("</svg>\n");
-    s
-}
-
-fn bounds(v: &[f64]) -> (f64, f64) {
-    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !(lo.is_finite() && hi.is_finite()) {
-        return (0.0, 1.0);
-    }
-    let (lo, hi) = (lo.floor(), hi.ceil());
-    if hi > lo {
-        (lo, hi)
-    } else {
-        (lo - 0.5, hi + 0.5)
-    }
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    .to_svg()
 }
 
 #[cfg(test)]
@@ -421,6 +357,9 @@ mod tests {
         assert_eq!(csv.lines().count(), 3);
         assert!(csv.starts_with("neurons,threads"));
         let svg = to_svg(&rows, "IAF <test>");
-        assert!(svg.contains("<polyline") && svg.contains("IAF &lt;test&gt;"));
+        assert!(
+            svg.contains("<polyline") && svg.contains("IAF &lt;test&gt;"),
+            "{svg}"
+        );
     }
 }

@@ -47,6 +47,10 @@ enum Command {
         /// bounded; each file is a valid .npy even if the run is interrupted.
         #[arg(long)]
         stream: bool,
+        /// Also draw every probe as an SVG next to its .npy (rasters for spikes, traces
+        /// otherwise).
+        #[arg(long)]
+        plot: bool,
     },
     /// Validate a config and print the resolved model with every default filled in.
     Check {
@@ -108,6 +112,11 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Draw the probes saved in a run directory (`run --out DIR`) as SVGs next to them.
+    Plot {
+        /// A directory of `<target>.<compartment>.npy` probes (and its `model.ron`).
+        dir: PathBuf,
+    },
     /// Show what a saved model directory holds.
     Inspect {
         /// A directory written by `run --save` or `Model::save`.
@@ -154,6 +163,7 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             target,
             chips,
             stream,
+            plot,
         } => {
             if target == RunTarget::Loihi {
                 if resume.is_some() || save.is_some() {
@@ -164,7 +174,8 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
                 let Some(cfg) = config else {
                     return Err(Error::Build("give a config file".into()));
                 };
-                return run_loihi(&cfg, &out, steps, chips);
+                run_loihi(&cfg, &out, steps, chips)?;
+                return if plot { plot_dir(&out) } else { Ok(()) };
             }
             let mut model = match (&resume, &config) {
                 (Some(dir), _) => Model::load(dir)?,
@@ -188,6 +199,9 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
                 files.len(),
                 out.display()
             );
+            if plot {
+                plot_dir(&out)?;
+            }
             if let Some(dir) = save {
                 model.save(&dir)?;
                 println!(
@@ -210,6 +224,7 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Inspect { dir } => inspect(&dir),
+        Command::Plot { dir } => plot_dir(&dir),
         Command::Kinds { name, markdown } => {
             use cortecs::registry::docs::{kind_docs, markdown as md, text};
             let registry = cortecs::Registry::with_builtins();
@@ -325,7 +340,7 @@ fn bench_kind(
     use cortecs::bench::{BenchSynapses, measure, to_csv, to_svg, to_table};
     let mut rows = Vec::new();
     println!(
-        "{} × N, {} steps of {} ms, synapses: {:?}",
+        "{} × N, {} steps of {} ms, {}",
         spec.kind, spec.steps, spec.dt, spec.synapses
     );
     for &n in sizes {
@@ -422,6 +437,12 @@ fn bench_cuba(sizes: &[usize], threads: &[usize], out: &Path) -> Result<(), Erro
     cortecs::persist::atomic::write_atomic_bytes(&path, csv.as_bytes())
         .map_err(|e| Error::Build(format!("{}: {e}", path.display())))?;
     println!("wrote {}", path.display());
+    Ok(())
+}
+
+fn plot_dir(dir: &Path) -> Result<(), Error> {
+    let files = cortecs::plot::plot_run_dir_auto(dir).map_err(|e| Error::Build(e.to_string()))?;
+    println!("drew {} plots in {}", files.len(), dir.display());
     Ok(())
 }
 

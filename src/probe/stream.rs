@@ -77,7 +77,7 @@ impl NpyStream {
             return Ok(());
         }
         let rows = (data.len() / self.cols) as u64;
-        let mut bytes = Vec::with_capacity(data.len() * std::mem::size_of::<Real>());
+        let mut bytes = Vec::with_capacity(std::mem::size_of_val(data));
         for x in &data[..rows as usize * self.cols] {
             bytes.extend_from_slice(&x.to_le_bytes());
         }

@@ -1,0 +1,301 @@
+//! SVG charts: line charts (linear and log axes, skipped non-finite points), rasters, and
+//! re-plotting a run directory's probe files, including its error cases.
+
+use std::path::Path;
+
+use cortecs::plot::{
+    LineChart, PlotError, Raster, Series, plot_run_dir, plot_run_dir_auto, run_dir_dt, tuning_chart,
+};
+use ndarray::{Array2, Array3};
+use ndarray_npy::write_npy;
+
+/// A chart with the given series on linear axes.
+fn chart(series: Vec<Series>) -> LineChart {
+    LineChart {
+        title: "Membrane <potential> & \"co\"".into(),
+        x_label: "time (ms)".into(),
+        y_label: "v (mV)".into(),
+        series,
+        log_x: false,
+        log_y: false,
+    }
+}
+
+/// A series named `name` through the given points.
+fn series(name: &str, xs: &[f64], ys: &[f64]) -> Series {
+    Series {
+        name: name.into(),
+        xs: xs.to_vec(),
+        ys: ys.to_vec(),
+    }
+}
+
+/// The number of spike marks (`M` commands of the `spikes` path) in a raster SVG.
+fn spike_marks(svg: &str) -> usize {
+    let Some(start) = svg.find("class=\"spikes\"") else {
+        return 0;
+    };
+    let d = &svg[start..];
+    let d = &d[d.find(" d=\"").expect("spikes path has d") + 4..];
+    d[..d.find('"').expect("d is closed")].matches('M').count()
+}
+
+/// Whether `svg` has a tick label reading exactly `label`.
+fn has_tick(svg: &str, label: &str) -> bool {
+    svg.lines()
+        .any(|l| l.contains("class=\"tick\"") && l.ends_with(&format!(">{label}</text>")))
+}
+
+#[test]
+fn line_chart_has_polylines_title_labels_and_legend() {
+    let xs: Vec<f64> = (0..50).map(f64::from).collect();
+    let a: Vec<f64> = xs.iter().map(|x| -70.0 + x * 0.3).collect();
+    let b: Vec<f64> = xs.iter().map(|x| -65.0 - x * 0.1).collect();
+    let svg = chart(vec![series("unit 0", &xs, &a), series("unit <1>", &xs, &b)]).to_svg();
+    assert!(svg.starts_with("<svg "));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<polyline").count(), 2);
+    assert!(svg.contains("Membrane &lt;potential&gt; &amp; &quot;co&quot;"));
+    assert!(svg.contains(">time (ms)</text>"));
+    assert!(svg.contains(">v (mV)</text>"));
+    assert!(svg.contains(">unit 0</text>"));
+    assert!(svg.contains(">unit &lt;1&gt;</text>"));
+    assert!(!svg.contains("<potential>"));
+    // Round ticks spanning the data: x 0 … 49 → 0 … 50, y −70 … −55.3 → −70 … −55.
+    for label in ["0", "10", "50", "-70", "-55"] {
+        assert!(has_tick(&svg, label), "no tick {label}");
+    }
+}
+
+#[test]
+fn log_axes_are_labelled_at_decades() {
+    let xs = [1.0, 3.0, 10.0, 30.0, 100.0, 1000.0];
+    let ys = [0.01, 0.05, 0.2, 1.0, 10.0, 100.0];
+    let mut c = chart(vec![series("rate", &xs, &ys)]);
+    c.log_x = true;
+    c.log_y = true;
+    let svg = c.to_svg();
+    for label in ["1", "10", "100", "1000", "0.01", "0.1"] {
+        assert!(has_tick(&svg, label), "no decade tick {label}");
+    }
+    assert!(!has_tick(&svg, "500"), "a log axis labels decades only");
+    assert_eq!(svg.matches("<polyline").count(), 1);
+}
+
+#[test]
+fn non_finite_and_non_positive_points_are_skipped() {
+    let xs = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    let ys = [1.0, 2.0, f64::NAN, 3.0, f64::INFINITY, 4.0, 5.0];
+    let svg = chart(vec![series("gappy", &xs, &ys)]).to_svg();
+    // Broken at the NaN and at ∞: [0, 1], [3] (a dot), [5, 6].
+    assert_eq!(svg.matches("<polyline").count(), 2);
+    assert_eq!(svg.matches("<circle").count(), 1);
+    assert!(!svg.contains("NaN") && !svg.contains("inf"));
+
+    // Nothing drawable at all: still a document, with its title and a note.
+    let all_nan = chart(vec![series("none", &[0.0, 1.0], &[f64::NAN, f64::NAN])]).to_svg();
+    assert!(all_nan.starts_with("<svg ") && all_nan.contains("no data"));
+    assert!(all_nan.contains("Membrane"));
+    assert!(!all_nan.contains("<polyline"));
+    let empty = chart(Vec::new()).to_svg();
+    assert!(empty.contains("no data"));
+
+    // On a log axis, values ≤ 0 cannot be placed.
+    let mut log = chart(vec![series("log", &[1.0, 2.0, 3.0], &[-1.0, 0.0, 5.0])]);
+    log.log_y = true;
+    let svg = log.to_svg();
+    assert_eq!(svg.matches("<circle").count(), 1);
+
+    // Extreme magnitudes render without panicking.
+    let huge = chart(vec![series(
+        "huge",
+        &[-f64::MAX, f64::MAX],
+        &[f64::MAX, -f64::MAX],
+    )]);
+    assert!(huge.to_svg().contains("<polyline"));
+}
+
+#[test]
+fn raster_draws_one_mark_per_spike() {
+    let spikes = vec![(1.0, 0), (2.5, 3), (2.5, 4), (f64::NAN, 1), (9.0, 2)];
+    let raster = Raster {
+        title: "spikes".into(),
+        x_label: "time (ms)".into(),
+        y_label: "neuron".into(),
+        spikes,
+        n_units: 5,
+        t_max: 10.0,
+    };
+    let svg = raster.to_svg();
+    assert_eq!(spike_marks(&svg), 4);
+    assert!(svg.contains(">time (ms)</text>") && svg.contains(">neuron</text>"));
+    let silent = Raster {
+        spikes: Vec::new(),
+        ..raster
+    };
+    assert!(silent.to_svg().contains("no spikes"));
+}
+
+#[test]
+fn run_dir_is_plotted_with_dt_from_model_ron() {
+    let dir = tempfile::tempdir().unwrap();
+    let (steps, units) = (40, 5);
+    let s = Array2::from_shape_fn((steps, units), |(t, i)| {
+        f32::from((t * 7 + i * 3) % 11 == 0)
+    });
+    let n_spikes = s.iter().filter(|&&v| v == 1.0).count();
+    assert!(n_spikes > 5);
+    let v = Array2::from_shape_fn((steps, 3), |(t, i)| -70.0 + (t + 5 * i) as f32 * 0.4);
+    write_npy(dir.path().join("P.s.npy"), &s).unwrap();
+    write_npy(dir.path().join("P.v.npy"), &v).unwrap();
+    std::fs::write(
+        dir.path().join("model.ron"),
+        "Model(\n    dt: 0.5,\n    seed: 1,\n    cells: [],\n)\n",
+    )
+    .unwrap();
+    assert_eq!(run_dir_dt(dir.path()).unwrap(), Some(0.5));
+
+    let written = plot_run_dir_auto(dir.path()).unwrap();
+    assert_eq!(
+        written,
+        vec![dir.path().join("P.s.svg"), dir.path().join("P.v.svg")]
+    );
+
+    let raster = std::fs::read_to_string(dir.path().join("P.s.svg")).unwrap();
+    assert_eq!(spike_marks(&raster), n_spikes);
+    assert!(raster.contains(">time (ms)</text>") && raster.contains(">neuron</text>"));
+
+    let trace = std::fs::read_to_string(dir.path().join("P.v.svg")).unwrap();
+    assert!(trace.contains(">v (mV)</text>"));
+    assert!(trace.contains(">time (ms)</text>"));
+    assert_eq!(trace.matches("<polyline").count(), 3);
+    // 40 steps of 0.5 ms end at 20 ms, not at 40.
+    assert!(has_tick(&trace, "20"));
+    assert!(!has_tick(&trace, "40"));
+}
+
+#[test]
+fn explicit_dt_nan_values_many_units_and_nengo_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut z = Array2::from_shape_fn((10, 25), |(t, i)| (t + i) as f64);
+    z[[3, 1]] = f64::NAN;
+    write_npy(dir.path().join("z.j.0-25.npy"), &z).unwrap();
+    // Nengo's neuron output: 0 or 1/dt.
+    let out = Array2::from_shape_fn((10, 4), |(t, i)| if t == i { 1000.0f64 } else { 0.0 });
+    write_npy(dir.path().join("A.output.npy"), &out).unwrap();
+    let decoded = Array2::from_shape_fn((10, 1), |(t, _)| t as f64 * 0.1);
+    write_npy(dir.path().join("A.decoded.npy"), &decoded).unwrap();
+
+    // No model.ron: the given dt is used.
+    assert_eq!(run_dir_dt(dir.path()).unwrap(), None);
+    let written = plot_run_dir(dir.path(), 2.0).unwrap();
+    assert_eq!(written.len(), 3);
+
+    let j = std::fs::read_to_string(dir.path().join("z.j.0-25.svg")).unwrap();
+    assert!(j.contains("(NaN values skipped)"));
+    assert!(j.contains("(first 20 of 25 units)"));
+    assert!(j.contains(">j</text>"));
+    assert!(has_tick(&j, "20"), "10 steps of 2 ms end at 20 ms");
+    // Unit 1 is broken by its NaN into two lines.
+    assert_eq!(j.matches("<polyline").count(), 21);
+
+    let output = std::fs::read_to_string(dir.path().join("A.output.svg")).unwrap();
+    assert_eq!(spike_marks(&output), 4);
+    let decoded = std::fs::read_to_string(dir.path().join("A.decoded.svg")).unwrap();
+    assert!(decoded.contains(">decoded value</text>"));
+}
+
+#[test]
+fn dt_search_ignores_longer_names_and_bad_values() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("model.ron"),
+        "Model(max_dt: 9.0, dt: -1, dt: 0.25)",
+    )
+    .unwrap();
+    assert_eq!(run_dir_dt(dir.path()).unwrap(), Some(0.25));
+    std::fs::write(dir.path().join("model.ron"), "Model(seed: 1)").unwrap();
+    assert_eq!(run_dir_dt(dir.path()).unwrap(), None);
+}
+
+#[test]
+fn empty_dir_has_no_probes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("model.ron"), "Model(dt: 0.1)").unwrap();
+    let err = plot_run_dir_auto(dir.path()).unwrap_err();
+    assert!(matches!(&err, PlotError::NoProbes { dir: d } if d == dir.path()));
+    let message = err.to_string();
+    assert!(message.contains("no probe files (*.npy)"), "{message}");
+    assert!(
+        message.contains(&dir.path().display().to_string()),
+        "{message}"
+    );
+
+    let missing = dir.path().join("missing");
+    let err = plot_run_dir(&missing, 1.0).unwrap_err();
+    assert!(matches!(&err, PlotError::Read { path, .. } if path == &missing));
+}
+
+/// Asserts that plotting `dir` fails with a read error naming `file`.
+fn assert_read_error(dir: &Path, file: &str) {
+    let err = plot_run_dir_auto(dir).unwrap_err();
+    let path = dir.join(file);
+    assert!(
+        matches!(&err, PlotError::Read { path: p, .. } if p == &path),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(file), "{err}");
+}
+
+#[test]
+fn corrupt_probe_files_are_read_errors_naming_the_file() {
+    // Random bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let bytes: Vec<u8> = (0..256)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(dir.path().join("bad.npy"), bytes).unwrap();
+    assert_read_error(dir.path(), "bad.npy");
+
+    // A valid header promising far more data than follows.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.s.npy");
+    write_npy(&path, &Array2::<f32>::zeros((4, 4))).unwrap();
+    let text = std::fs::read(&path).unwrap();
+    let text = String::from_utf8_lossy(&text).replace("(4, 4)", "(400000000000, 4)");
+    std::fs::write(&path, text.as_bytes()).unwrap();
+    assert_read_error(dir.path(), "huge.s.npy");
+
+    // Three dimensions.
+    let dir = tempfile::tempdir().unwrap();
+    write_npy(
+        dir.path().join("cube.v.npy"),
+        &Array3::<f32>::zeros((2, 2, 2)),
+    )
+    .unwrap();
+    assert_read_error(dir.path(), "cube.v.npy");
+
+    // Integers.
+    let dir = tempfile::tempdir().unwrap();
+    write_npy(dir.path().join("int.v.npy"), &Array2::<i32>::zeros((2, 2))).unwrap();
+    assert_read_error(dir.path(), "int.v.npy");
+}
+
+#[test]
+fn tuning_chart_has_one_series_per_neuron_up_to_twenty() {
+    let xs: Vec<f64> = (0..11).map(|p| -1.0 + 0.2 * f64::from(p)).collect();
+    let rates = Array2::from_shape_fn((11, 30), |(p, i)| (xs[p] * i as f64).max(0.0) * 10.0);
+    let c = tuning_chart(&xs, &rates, "A");
+    assert_eq!(c.series.len(), 20);
+    assert_eq!(c.title, "A (first 20 of 30 neurons)");
+    assert_eq!(c.y_label, "rate (Hz)");
+    assert!(c.to_svg().contains(">rate (Hz)</text>"));
+    let few = tuning_chart(&xs, &rates.slice(ndarray::s![.., ..3]).to_owned(), "B");
+    assert_eq!((few.series.len(), few.title.as_str()), (3, "B"));
+}
