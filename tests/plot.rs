@@ -299,3 +299,23 @@ fn tuning_chart_has_one_series_per_neuron_up_to_twenty() {
     let few = tuning_chart(&xs, &rates.slice(ndarray::s![.., ..3]).to_owned(), "B");
     assert_eq!((few.series.len(), few.title.as_str()), (3, "B"));
 }
+
+/// A streamed probe interrupted between appending a chunk and updating its header has bytes
+/// after the rows its header announces: the plot shows the announced rows (numpy reads them
+/// the same way).
+#[test]
+fn an_interrupted_stream_plots_what_its_header_announces() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("P.v.npy");
+    let mut s = cortecs::probe::stream::NpyStream::create(&path, 2).unwrap();
+    s.append(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+    drop(s);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(&[0u8; 12]).unwrap();
+    let files = cortecs::plot::plot_run_dir_auto(dir.path()).unwrap();
+    assert_eq!(files, vec![dir.path().join("P.v.svg")]);
+}

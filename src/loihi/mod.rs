@@ -2,7 +2,7 @@
 //!
 //! - [`build`]: the layout — which blocks, synapses, axons and host encoders NengoLoihi
 //!   makes of a NEF model (table in the module docs);
-//! - [`plan`]: the mapping report of that layout (cores, axons, synapse memory, broken
+//! - [`plan`](mod@plan): the mapping report of that layout (cores, axons, synapse memory, broken
 //!   limits) and a time/energy estimate, before anything runs;
 //! - [`simulator`]: [`LoihiSimulator`] runs the layout on the bit-exact emulator with its
 //!   host side, and records the model's probes.

@@ -198,7 +198,11 @@ impl Model {
         let every = every.max(1);
         let chunk = self.stream.as_ref().map_or(every, |s| s.0.min(every));
         // room for every sample the probes will hold, so no step allocates
-        let held = if self.stream.is_some() { chunk.min(n) } else { n };
+        let held = if self.stream.is_some() {
+            chunk.min(n)
+        } else {
+            n
+        };
         self.reserve_probes(held as usize);
         let mut done = 0;
         let mut next_progress = every;

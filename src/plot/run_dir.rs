@@ -250,9 +250,14 @@ fn read_probe(path: &Path) -> Result<Array2<f64>, PlotError> {
             header.shape
         )));
     }
-    let data = match ArrayD::<f64>::read_npy(bytes.as_slice()) {
+    // Bytes after the announced rows (a streamed probe interrupted between appending a chunk
+    // and updating its header) are ignored, as numpy ignores them.
+    let n = claimed.unwrap_or(0);
+    let head = bytes.len() - body.len();
+    let announced = |item: usize| &bytes[..(head + n * item).min(bytes.len())];
+    let data = match ArrayD::<f64>::read_npy(announced(8)) {
         Ok(a) => a,
-        Err(ReadNpyError::WrongDescriptor(_)) => ArrayD::<f32>::read_npy(bytes.as_slice())
+        Err(ReadNpyError::WrongDescriptor(_)) => ArrayD::<f32>::read_npy(announced(4))
             .map_err(|e| fail(format!("not a float32 or float64 array: {e}")))?
             .mapv(f64::from),
         Err(e) => return Err(fail(e.to_string())),

@@ -216,7 +216,7 @@ struct Step {
 }
 
 chunk_struct!(
-    /// A chunk of an IAF population, for [`iaf_kernel`].
+    /// A chunk of an IAF population, for the IAF kernel.
     IafChunk {
         j: &[Real],
         mut v: &mut [Real],
