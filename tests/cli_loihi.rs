@@ -1,7 +1,9 @@
 //! `cortecs loihi-report`: the report for a model that fits (exit 0) and for one that does
 //! not (the report, then the broken limit and the object, exit 1), never a panic.
 
-use std::process::Command;
+mod common;
+
+use common::cortecs;
 
 fn report(config: &str, extra: &[&str]) -> (bool, String, String) {
     let mut args = vec!["loihi-report", config];
@@ -44,18 +46,6 @@ fn a_model_that_does_not_fit_names_the_limit_after_the_report() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
-}
-
-fn cortecs(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cortecs"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// `cortecs run --target loihi` runs a NEF config on the emulator and writes numpy-readable

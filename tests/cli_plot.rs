@@ -1,19 +1,9 @@
 //! `cortecs run --plot`, `cortecs plot DIR` and `cortecs kinds`: figures next to the probes,
 //! clear messages for a directory without probes and an unknown kind, never a panic.
 
-use std::process::Command;
+mod common;
 
-fn cortecs(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cortecs"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::cortecs;
 
 #[test]
 fn run_plot_draws_every_probe_and_plot_redraws_them() {

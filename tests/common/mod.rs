@@ -113,3 +113,16 @@ pub fn rmse(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
     assert_eq!(a.dim(), b.dim());
     ((a - b).mapv(|e| e * e).sum() / a.len() as f64).sqrt()
 }
+
+/// Runs the `cortecs` binary with `args`: (success, stdout, stderr).
+pub fn cortecs(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cortecs"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
