@@ -378,11 +378,12 @@ impl LoihiSimulator {
         };
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let mut written = Vec::new();
-        for (i, rec) in self.probes.iter().enumerate() {
+        let names = ProbeSpec::file_names(self.probes.iter().map(|r| &r.spec));
+        for (i, name) in names.into_iter().enumerate() {
             let Some(data) = self.probe_at(i) else {
                 continue;
             };
-            let path = dir.join(rec.spec.file_name());
+            let path = dir.join(name);
             write_atomic(&path, |f| data.write_npy(f).map_err(std::io::Error::other))
                 .map_err(|e| io(&path, e))?;
             written.push(path);

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::persist::PersistError;
 use crate::persist::atomic::write_atomic;
 use crate::persist::npz::{read_npz, write_npz};
+use crate::probe::ProbeSpec;
 use crate::registry::Registry;
 
 fn io_err(path: &Path, source: std::io::Error) -> Error {
@@ -129,11 +130,17 @@ impl Model {
                 written.push(f.path().to_path_buf());
             }
         }
-        for p in self.probes.iter().filter(|_| self.stream.is_none()) {
+        let names = ProbeSpec::file_names(self.probes.iter().map(|p| &p.spec));
+        for (p, name) in self
+            .probes
+            .iter()
+            .zip(names)
+            .filter(|_| self.stream.is_none())
+        {
             let Some(data) = (p.hooks.data)(&self.world, p.entity) else {
                 continue;
             };
-            let path = dir.join(p.spec.file_name());
+            let path = dir.join(name);
             write_atomic(&path, |f| data.write_npy(f).map_err(std::io::Error::other))
                 .map_err(|e| io_err(&path, e))?;
             written.push(path);

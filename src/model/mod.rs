@@ -238,9 +238,10 @@ impl Model {
         };
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let mut files = Vec::with_capacity(self.probes.len());
-        for p in &self.probes {
+        let names = ProbeSpec::file_names(self.probes.iter().map(|p| &p.spec));
+        for (p, name) in self.probes.iter().zip(names) {
             let width = (p.hooks.data)(&self.world, p.entity).map_or(0, |d| d.ncols());
-            let path = dir.join(p.spec.file_name());
+            let path = dir.join(name);
             let mut f =
                 crate::probe::stream::NpyStream::create(&path, width).map_err(|e| io(&path, e))?;
             let pending = (p.hooks.drain)(&mut self.world, p.entity);

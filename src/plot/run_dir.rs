@@ -134,24 +134,23 @@ fn plot_probe(path: &Path, dt_ms: f64) -> Result<PathBuf, PlotError> {
     Ok(out)
 }
 
-/// The compartment and first unit of a probe file's stem `<target>.<compartment>[.<start>-<end>]`
-/// (the whole stem and unit 0 when it has no such form).
+/// The compartment and first unit of a probe file's stem
+/// `<target>.<compartment>[.<start>-<end>][.<suffix>]` (a suffix such as `lowpass10` tells
+/// probes of the same compartment apart); the whole stem and unit 0 when it has no such form.
 fn parse_probe_name(stem: &str) -> (&str, usize) {
-    let mut parts: Vec<&str> = stem.split('.').collect();
-    let mut first_unit = 0;
-    if parts.len() >= 3
-        && let Some((start, end)) = parts[parts.len() - 1].split_once('-')
-        && let Ok(start) = start.parse::<usize>()
-        && (end == "end" || end.parse::<usize>().is_ok())
-    {
-        first_unit = start;
-        parts.pop();
+    let parts: Vec<&str> = stem.split('.').collect();
+    if parts.len() < 2 {
+        return (stem, 0);
     }
-    let compartment = match parts[..] {
-        [_, .., compartment] => compartment,
-        _ => stem,
-    };
-    (compartment, first_unit)
+    let first_unit = parts[2..]
+        .iter()
+        .find_map(|p| {
+            let (start, end) = p.split_once('-')?;
+            let start = start.parse::<usize>().ok()?;
+            (end == "end" || end.parse::<usize>().is_ok()).then_some(start)
+        })
+        .unwrap_or(0);
+    (parts[1], first_unit)
 }
 
 /// Whether every value is 0 or one and the same positive finite constant (a spike train

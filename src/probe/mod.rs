@@ -60,6 +60,32 @@ impl ProbeSpec {
         format!("{}.{}{range}.npy", self.target, self.compartment)
     }
 
+    /// The file names of `specs`, in order: [`ProbeSpec::file_name`], made unique — a probe
+    /// whose name an earlier one took gets its synapse (`A.output.lowpass10.npy`) or its rank
+    /// (`A.v.2.npy`) before `.npy`.
+    pub fn file_names<'a>(specs: impl IntoIterator<Item = &'a ProbeSpec>) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for spec in specs {
+            let base = spec.file_name();
+            let stem = base.trim_end_matches(".npy").to_string();
+            let mut name = base;
+            if names.contains(&name) {
+                name = match spec.synapse {
+                    Some(Synapse::Lowpass { tau }) => format!("{stem}.lowpass{tau}.npy"),
+                    Some(Synapse::Alpha { tau }) => format!("{stem}.alpha{tau}.npy"),
+                    _ => String::new(),
+                };
+                let mut k = 2;
+                while name.is_empty() || names.contains(&name) {
+                    name = format!("{stem}.{k}.npy");
+                    k += 1;
+                }
+            }
+            names.push(name);
+        }
+        names
+    }
+
     /// Records every unit of `target.compartment` after every step.
     pub fn new(target: impl Into<String>, compartment: impl Into<String>) -> Self {
         Self {
