@@ -150,6 +150,8 @@ pub struct LoihiSimulator {
     encoders: Vec<HostEncoder>,
     onoff: DecodeNeurons,
     node_out: Vec<Vec<f64>>,
+    /// The `Real` output buffer nodes write besides their `f64` one (sized for the widest).
+    node_scratch: Vec<Real>,
     probes: Vec<ProbeRecorder>,
     step: u64,
 }
@@ -191,7 +193,7 @@ impl LoihiSimulator {
                 );
                 let n_mid = conn.function.as_ref().map_or(n_pre, |f| f.size_out());
                 HostEncoder {
-                    state: vec![0.0; 4 * h.dim],
+                    state: vec![0.0; 2 * h.dim],
                     value: vec![0.0; h.dim],
                     voltage: vec![0.0; 2 * h.dim],
                     pre: vec![0.0; n_pre],
@@ -201,7 +203,7 @@ impl LoihiSimulator {
                 }
             })
             .collect();
-        let node_out = layout
+        let node_out: Vec<Vec<f64>> = layout
             .nodes
             .iter()
             .map(|e| vec![0.0; world.get::<Node>(*e).map_or(0, |n| n.size_out)])
@@ -224,6 +226,7 @@ impl LoihiSimulator {
             chip,
             report,
             encoders,
+            node_scratch: vec![0.0; node_out.iter().map(Vec::len).max().unwrap_or(0)],
             node_out,
             probes,
             step: 0,
@@ -264,11 +267,10 @@ impl LoihiSimulator {
         let dt = dt_ms / 1000.0;
         let t_ms = k as f64 * dt_ms;
         // 1. host nodes
-        let mut scratch: Vec<Real> = Vec::new();
         for (e, out) in self.layout.nodes.iter().zip(&mut self.node_out) {
             if let Some(mut node) = self.model.world_mut().get_mut::<Node>(*e) {
-                scratch.resize(node.size_out, 0.0);
-                node.step(k, t_ms, &mut scratch);
+                let scratch = &mut self.node_scratch[..node.size_out];
+                node.step(k, t_ms, scratch);
                 out.copy_from_slice(&node.y);
             }
         }
