@@ -35,7 +35,7 @@ pub mod registry;
 pub mod schedule;
 
 pub use error::Error;
-pub use model::{Model, ModelBuilder, Target};
+pub use model::{Decoders, Model, ModelBuilder, Target};
 pub use registry::{BuildCtx, Kind, KindError, Registry, Role};
 
 /// The names most programs need.

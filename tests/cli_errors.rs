@@ -703,3 +703,44 @@ fn bad_slif_parameters() {
         }
     }
 }
+
+/// `run --dt/--seed` build the config at another step size or seed (recorded in the run's
+/// `model.ron`); with `--resume`, or with a dt that is not a positive number, they are a clear
+/// error.
+#[test]
+fn run_overrides_dt_and_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/gallery_isi.ron");
+    let out = dir.path().join("run");
+    let args = |extra: &[&str]| {
+        let mut a = vec!["run".to_owned(), config.display().to_string()];
+        a.extend(["--out".to_owned(), out.display().to_string()]);
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let ok = cortecs(args(&["--dt", "0.5", "--seed", "9", "--steps", "10"]));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("t = 5 ms"));
+    let model = std::fs::read_to_string(out.join("model.ron")).unwrap();
+    assert!(
+        model.contains("dt: 0.5") && model.contains("seed: 9"),
+        "{model}"
+    );
+
+    let saved = dir.path().join("saved");
+    let resumed = cortecs(["run", "--resume", saved.to_str().unwrap(), "--dt", "0.1"]);
+    has(&failed(&resumed), &["--dt and --seed", "resumed"]);
+    let stderr = failed(&cortecs(args(&["--dt", "0"])));
+    has(
+        &stderr,
+        &[
+            "gallery_isi.ron",
+            "dt given instead of the config's",
+            "found 0",
+        ],
+    );
+}

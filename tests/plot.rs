@@ -1,5 +1,6 @@
-//! SVG charts: line charts (linear and log axes, skipped non-finite points), rasters, and
-//! re-plotting a run directory's probe files, including its error cases.
+//! Charts as SVG and PNG: line charts (linear and log axes, skipped non-finite points),
+//! rasters, and re-plotting a run directory's probe files, including its error cases. PNGs are
+//! checked by their properties (size, where dark and coloured pixels are), not pixel by pixel.
 
 use std::path::Path;
 
@@ -8,6 +9,7 @@ use cortecs::plot::{
 };
 use ndarray::{Array2, Array3};
 use ndarray_npy::write_npy;
+use tiny_skia::Pixmap;
 
 /// A chart with the given series on linear axes.
 fn chart(series: Vec<Series>) -> LineChart {
@@ -156,10 +158,21 @@ fn run_dir_is_plotted_with_dt_from_model_ron() {
     assert_eq!(run_dir_dt(dir.path()).unwrap(), Some(0.5));
 
     let written = plot_run_dir_auto(dir.path()).unwrap();
+    let beside = |name: &str| dir.path().join(name);
     assert_eq!(
         written,
-        vec![dir.path().join("P.s.svg"), dir.path().join("P.v.svg")]
+        vec![
+            [beside("P.s.svg"), beside("P.s.png")],
+            [beside("P.v.svg"), beside("P.v.png")]
+        ]
     );
+    for [_, png] in &written {
+        let image = decode(&std::fs::read(png).unwrap());
+        assert_eq!((image.width(), image.height()), (1600, 960));
+        // Lines or marks in the plot area: darker than the light grey grid.
+        let inked = pixels_where(&image, PLOT_AREA, |r, g, b| r.min(g).min(b) < 200);
+        assert!(inked.len() > 500, "{}", png.display());
+    }
 
     let raster = std::fs::read_to_string(dir.path().join("P.s.svg")).unwrap();
     assert_eq!(spike_marks(&raster), n_spikes);
@@ -317,5 +330,263 @@ fn an_interrupted_stream_plots_what_its_header_announces() {
         .unwrap();
     f.write_all(&[0u8; 12]).unwrap();
     let files = cortecs::plot::plot_run_dir_auto(dir.path()).unwrap();
-    assert_eq!(files, vec![dir.path().join("P.v.svg")]);
+    assert_eq!(
+        files,
+        vec![[dir.path().join("P.v.svg"), dir.path().join("P.v.png")]]
+    );
+}
+
+/// A pixel rectangle of a PNG: columns `x0..x1`, rows `y0..y1`.
+type Region = (u32, u32, u32, u32);
+
+/// The plot area of a 2× PNG (chart pixels 95…620 × 50…410), inset by two pixels so that the
+/// frame is outside it.
+const PLOT_AREA: Region = (192, 1238, 102, 818);
+
+/// The title row of a 2× PNG: chart pixels 0…800 × 8…36, above the plot area.
+const TITLE_ROW: Region = (0, 1600, 16, 72);
+
+/// The strip left of the y tick labels where the rotated y label is: chart pixels 0…30 ×
+/// 50…410.
+const Y_LABEL_STRIP: Region = (0, 60, 100, 820);
+
+/// Decodes a PNG, panicking if it is not one.
+fn decode(png: &[u8]) -> Pixmap {
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG signature");
+    Pixmap::decode_png(png).expect("a decodable PNG")
+}
+
+/// The pixels in `region` for which `keep(r, g, b)` holds.
+fn pixels_where(
+    image: &Pixmap,
+    (x0, x1, y0, y1): Region,
+    keep: impl Fn(u8, u8, u8) -> bool,
+) -> Vec<(u32, u32)> {
+    let mut found = Vec::new();
+    for y in y0..y1.min(image.height()) {
+        for x in x0..x1.min(image.width()) {
+            let p = image.pixel(x, y).expect("inside the image");
+            assert_eq!(p.alpha(), 255, "the image is opaque");
+            if keep(p.red(), p.green(), p.blue()) {
+                found.push((x, y));
+            }
+        }
+    }
+    found
+}
+
+/// The pixels in `region` darker than mid-grey in every channel (text, frame, black marks).
+fn dark_pixels(image: &Pixmap, region: Region) -> Vec<(u32, u32)> {
+    pixels_where(image, region, |r, g, b| r < 100 && g < 100 && b < 100)
+}
+
+/// The pixels in `region` within 12 of the colour `#rrggbb` in every channel.
+fn pixels_of(image: &Pixmap, region: Region, rgb: u32) -> Vec<(u32, u32)> {
+    let [_, r0, g0, b0] = rgb.to_be_bytes();
+    pixels_where(image, region, |r, g, b| {
+        r.abs_diff(r0) <= 12 && g.abs_diff(g0) <= 12 && b.abs_diff(b0) <= 12
+    })
+}
+
+/// The smallest rectangle holding `pixels`: `(x0, x1, y0, y1)`, inclusive.
+fn bounding_box(pixels: &[(u32, u32)]) -> Region {
+    pixels
+        .iter()
+        .fold((u32::MAX, 0, u32::MAX, 0), |(x0, x1, y0, y1), &(x, y)| {
+            (x0.min(x), x1.max(x), y0.min(y), y1.max(y))
+        })
+}
+
+/// Four separate straight series; the fourth is drawn in the palette's red, `#d62728`.
+fn four_series() -> LineChart {
+    let xs: Vec<f64> = (0..=100).map(f64::from).collect();
+    let line = |offset: f64| -> Vec<f64> { xs.iter().map(|x| offset + x * 0.1).collect() };
+    chart(vec![
+        series("blue", &xs, &line(0.0)),
+        series("orange", &xs, &line(20.0)),
+        series("green", &xs, &line(40.0)),
+        series("red", &xs, &line(60.0)),
+    ])
+}
+
+#[test]
+fn png_is_an_opaque_image_at_twice_the_chart_size() {
+    let image = decode(&four_series().to_png().unwrap());
+    assert_eq!((image.width(), image.height()), (1600, 960));
+    // White background in the corners, and not blank.
+    for (x, y) in [(0, 0), (1599, 0), (0, 959), (1599, 959)] {
+        let p = image.pixel(x, y).unwrap();
+        assert_eq!(
+            (p.red(), p.green(), p.blue(), p.alpha()),
+            (255, 255, 255, 255)
+        );
+    }
+    let everything = (0, 1600, 0, 960);
+    let not_white = pixels_where(&image, everything, |r, g, b| (r, g, b) != (255, 255, 255));
+    assert!(
+        not_white.len() > 10_000,
+        "{} non-white pixels",
+        not_white.len()
+    );
+}
+
+#[test]
+fn png_draws_each_series_in_its_colour_inside_the_plot_area() {
+    let image = decode(&four_series().to_png().unwrap());
+    for (name, rgb) in [("blue", 0x1f77b4), ("red", 0xd62728)] {
+        let inside = pixels_of(&image, PLOT_AREA, rgb);
+        // A 1.2-pixel line across the plot area covers well over a thousand image pixels.
+        assert!(inside.len() > 1000, "{name}: {} pixels", inside.len());
+        let (x0, x1, _, _) = bounding_box(&inside);
+        assert!(
+            x0 < 250 && x1 > 1180,
+            "{name} spans the plot area: {x0}…{x1}"
+        );
+        // Its legend swatch, right of the plot area.
+        let legend = pixels_of(&image, (1240, 1600, 100, 820), rgb);
+        assert!(!legend.is_empty(), "{name} has no legend swatch");
+    }
+    // The red series (60 … 70) lies above the blue one (0 … 10): smaller image rows.
+    let red = bounding_box(&pixels_of(&image, PLOT_AREA, 0xd62728));
+    let blue = bounding_box(&pixels_of(&image, PLOT_AREA, 0x1f77b4));
+    assert!(red.3 < blue.2, "red {red:?} should be above blue {blue:?}");
+}
+
+#[test]
+fn png_text_is_rendered_where_the_svg_puts_it() {
+    let titled = decode(&four_series().to_png().unwrap());
+    let title = dark_pixels(&titled, TITLE_ROW);
+    assert!(title.len() > 200, "title: {} dark pixels", title.len());
+    // Centred (text-anchor middle) on the image's middle column.
+    let (x0, x1, y0, y1) = bounding_box(&title);
+    let centre = (x0 + x1) / 2;
+    assert!(
+        centre.abs_diff(800) < 8,
+        "title centred at {centre}: {x0}…{x1}"
+    );
+    // Wider than tall, with room for "Membrane <potential> & "co"" at 32 px.
+    assert!(
+        x1 - x0 > 400 && y1 - y0 < 60,
+        "title box {x0}…{x1} × {y0}…{y1}"
+    );
+
+    let untitled = LineChart {
+        title: String::new(),
+        ..four_series()
+    };
+    let untitled = decode(&untitled.to_png().unwrap());
+    assert!(dark_pixels(&untitled, TITLE_ROW).is_empty());
+
+    // The y label is turned to read upwards: its pixels form a tall, narrow box centred on
+    // the plot area's middle row (chart y 230 → image row 460).
+    let y_label = dark_pixels(&titled, Y_LABEL_STRIP);
+    assert!(
+        y_label.len() > 100,
+        "y label: {} dark pixels",
+        y_label.len()
+    );
+    let (x0, x1, y0, y1) = bounding_box(&y_label);
+    assert!(y1 - y0 > 2 * (x1 - x0), "y label box {x0}…{x1} × {y0}…{y1}");
+    assert!(
+        ((y0 + y1) / 2).abs_diff(460) < 8,
+        "y label centred at {}",
+        (y0 + y1) / 2
+    );
+
+    // Tick labels under the x axis (chart y 410 … 435).
+    assert!(!dark_pixels(&titled, (150, 1300, 830, 870)).is_empty());
+}
+
+#[test]
+fn raster_png_marks_spikes_and_empty_charts_still_render() {
+    let raster = Raster {
+        title: "spikes".into(),
+        x_label: "time (ms)".into(),
+        y_label: "neuron".into(),
+        spikes: (0..200)
+            .map(|i| (f64::from(i) * 0.5, (i % 10) as usize))
+            .collect(),
+        n_units: 10,
+        t_max: 100.0,
+    };
+    let image = decode(&raster.to_png().unwrap());
+    let marks = dark_pixels(&image, PLOT_AREA);
+    assert!(
+        marks.len() > 2000,
+        "{} dark pixels of spike marks",
+        marks.len()
+    );
+    // Spikes of neuron 9 (top row) and neuron 0 (bottom row) are both there.
+    let (_, _, y0, y1) = bounding_box(&marks);
+    assert!(y0 < 160 && y1 > 760, "marks span rows {y0}…{y1}");
+
+    let silent = Raster {
+        spikes: Vec::new(),
+        ..raster
+    };
+    let image = decode(&silent.to_png().unwrap());
+    // Only the grey note "no spikes" in the plot area: no black marks.
+    assert!(dark_pixels(&image, PLOT_AREA).is_empty());
+    assert!(!pixels_of(&image, PLOT_AREA, 0x777777).is_empty());
+    let empty = decode(&chart(Vec::new()).to_png().unwrap());
+    assert!(
+        !pixels_of(&empty, PLOT_AREA, 0x777777).is_empty(),
+        "no 'no data' note"
+    );
+}
+
+#[test]
+fn save_writes_the_svg_and_the_png_beside_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = four_series();
+    let [svg, png] = c.save(&dir.path().join("z1.v")).unwrap();
+    assert_eq!(svg, dir.path().join("z1.v.svg"));
+    assert_eq!(png, dir.path().join("z1.v.png"));
+    assert_eq!(std::fs::read_to_string(&svg).unwrap(), c.to_svg());
+    assert_eq!(std::fs::read(&png).unwrap(), c.to_png().unwrap());
+    // Nothing else: no temporary files left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+
+    let missing = dir.path().join("no/such/dir/chart");
+    let err = c.save(&missing).unwrap_err();
+    assert!(
+        matches!(&err, PlotError::Write { path, .. } if path == &dir.path().join("no/such/dir/chart.svg")),
+        "{err:?}"
+    );
+}
+
+/// A long trace is thinned to what the pixels can show and still drawn (no timing asserted:
+/// speed is measured by benches, not tests).
+#[test]
+fn a_png_of_a_hundred_thousand_points_draws_the_trace() {
+    let xs: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.01).collect();
+    let ys: Vec<f64> = xs
+        .iter()
+        .map(|x| (x * 0.3).sin() + 0.2 * (x * 7.0).sin())
+        .collect();
+    let c = chart(vec![series("long", &xs, &ys)]);
+    let png = c.to_png().unwrap();
+    let image = decode(&png);
+    assert!(pixels_of(&image, PLOT_AREA, 0x1f77b4).len() > 5000);
+}
+
+#[test]
+fn long_legend_names_are_cut_to_fit_beside_the_plot() {
+    let long = "a very long series name that cannot fit beside the plot";
+    let xs = [0.0, 1.0];
+    let c = chart(vec![series(long, &xs, &xs), series("short", &xs, &xs)]);
+    let svg = c.to_svg();
+    let legend: Vec<&str> = svg
+        .lines()
+        .filter(|l| l.contains("class=\"legend\""))
+        .collect();
+    assert_eq!(legend.len(), 2);
+    assert!(legend[0].ends_with("…</text>"), "{}", legend[0]);
+    assert!(legend[0].contains(">a very long"), "{}", legend[0]);
+    assert!(!svg.contains(long));
+    assert!(legend[1].ends_with(">short</text>"));
+    // In the PNG, nothing is drawn in the last few columns (the label stops short of the edge).
+    let image = decode(&c.to_png().unwrap());
+    assert!(dark_pixels(&image, (1592, 1600, 0, 960)).is_empty());
+    assert!(!dark_pixels(&image, (1300, 1592, 100, 130)).is_empty());
 }

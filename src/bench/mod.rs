@@ -303,8 +303,15 @@ pub fn to_table(rows: &[BenchRow]) -> String {
     s
 }
 
-/// A log-log SVG of ns per neuron-step against neurons, one line per thread count.
+/// A log-log SVG of ns per neuron-step against neurons, one line per thread count
+/// ([`chart`] as SVG).
 pub fn to_svg(rows: &[BenchRow], title: &str) -> String {
+    chart(rows, title).to_svg()
+}
+
+/// A log-log chart of ns per neuron-step against neurons, one line per thread count; its
+/// `save` writes it as SVG and PNG.
+pub fn chart(rows: &[BenchRow], title: &str) -> LineChart {
     let mut threads: Vec<usize> = rows.iter().map(|r| r.threads).collect();
     threads.sort_unstable();
     threads.dedup();
@@ -331,7 +338,6 @@ pub fn to_svg(rows: &[BenchRow], title: &str) -> String {
         log_x: true,
         log_y: true,
     }
-    .to_svg()
 }
 
 #[cfg(test)]

@@ -47,10 +47,16 @@ enum Command {
         /// bounded; each file is a valid .npy even if the run is interrupted.
         #[arg(long)]
         stream: bool,
-        /// Also draw every probe as an SVG next to its .npy (rasters for spikes, traces
-        /// otherwise).
+        /// Also draw every probe as an SVG and a PNG next to its .npy (rasters for spikes,
+        /// traces otherwise).
         #[arg(long)]
         plot: bool,
+        /// Step size (ms) instead of the config's `dt`.
+        #[arg(long)]
+        dt: Option<f64>,
+        /// Seed instead of the config's `seed`.
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Validate a config and print the resolved model with every default filled in.
     Check {
@@ -72,8 +78,8 @@ enum Command {
     },
     /// Benchmark population sizes: steps/s, neuron updates/s, ns per neuron-step, synaptic
     /// events/s and memory for a cell kind (`IAF`, `LIF`, `Izhikevich` …) at each size and
-    /// thread count, as a table, `bench.csv` and a log-log `bench.svg`; or `cuba` (the CUBA
-    /// benchmark network at `--n` sizes).
+    /// thread count, as a table, `bench.csv` and a log-log chart `bench.svg` / `bench.png`; or
+    /// `cuba` (the CUBA benchmark network at `--n` sizes).
     Bench {
         /// A cell kind, or `cuba`.
         #[arg(default_value = "IAF")]
@@ -99,7 +105,7 @@ enum Command {
         /// Extra RON fields of the kind's parameters, e.g. `"tau_m: 10.0"`.
         #[arg(long)]
         params: Option<String>,
-        /// Directory for the CSV and SVG.
+        /// Directory for the CSV and the chart (SVG and PNG).
         #[arg(long, default_value = "runs/bench")]
         out: PathBuf,
     },
@@ -112,7 +118,21 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
-    /// Draw the probes saved in a run directory (`run --out DIR`) as SVGs next to them.
+    /// Print every NEF ensemble's neurons (encoder, intercept, max rate, gain, bias) and every
+    /// decoded connection's decoders; with `--out`, also write them to `tuning.npz` and draw
+    /// each ensemble's tuning curves and each connection's decoded function.
+    Tuning {
+        /// The RON config.
+        config: PathBuf,
+        /// Directory for `tuning.npz` and the charts.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Points per curve, evenly spaced over [−radius, radius].
+        #[arg(long, default_value_t = 201)]
+        points: usize,
+    },
+    /// Draw the probes saved in a run directory (`run --out DIR`) as SVGs and PNGs next to
+    /// them.
     Plot {
         /// A directory of `<target>.<compartment>.npy` probes (and its `model.ron`).
         dir: PathBuf,
@@ -164,7 +184,16 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             chips,
             stream,
             plot,
+            dt,
+            seed,
         } => {
+            if resume.is_some() && (dt.is_some() || seed.is_some()) {
+                return Err(Error::Build(
+                    "--dt and --seed change a config; a resumed run keeps its saved dt and seed"
+                        .into(),
+                ));
+            }
+            let overrides = Overrides { dt, seed };
             if target == RunTarget::Loihi {
                 if resume.is_some() || save.is_some() {
                     return Err(Error::Build(
@@ -174,12 +203,12 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
                 let Some(cfg) = config else {
                     return Err(Error::Build("give a config file".into()));
                 };
-                run_loihi(&cfg, &out, steps, chips)?;
+                run_loihi(&cfg, overrides, &out, steps, chips)?;
                 return if plot { plot_dir(&out) } else { Ok(()) };
             }
             let mut model = match (&resume, &config) {
                 (Some(dir), _) => Model::load(dir)?,
-                (None, Some(cfg)) => Model::from_config_file(cfg)?,
+                (None, Some(cfg)) => overrides.build(cfg, cortecs::Target::Float)?,
                 (None, None) => {
                     return Err(Error::Build("give a config file or --resume DIR".into()));
                 }
@@ -225,6 +254,11 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
         }
         Command::Inspect { dir } => inspect(&dir),
         Command::Plot { dir } => plot_dir(&dir),
+        Command::Tuning {
+            config,
+            out,
+            points,
+        } => tuning(&config, out.as_deref(), points),
         Command::Kinds { name, markdown } => {
             use cortecs::registry::docs::{kind_docs, markdown as md, text};
             let registry = cortecs::Registry::with_builtins();
@@ -301,8 +335,36 @@ fn loihi_report(config: &Path, steps: Option<u64>, chips: usize) -> Result<(), E
     })
 }
 
-fn run_loihi(config: &Path, out: &Path, steps: Option<u64>, chips: usize) -> Result<(), Error> {
-    let model = Model::from_config_file_for(config, cortecs::Target::Loihi)?;
+/// `run --dt/--seed`: what replaces the config's own.
+#[derive(Clone, Copy)]
+struct Overrides {
+    /// Step size (ms).
+    dt: Option<f64>,
+    /// Seed.
+    seed: Option<u64>,
+}
+
+impl Overrides {
+    /// The model `config` describes, with these overrides, built for `target`.
+    fn build(self, config: &Path, target: cortecs::Target) -> Result<Model, Error> {
+        use cortecs::config::Source;
+        let text = std::fs::read_to_string(config).map_err(|e| {
+            Source::new("", config).error_at(None, None, cortecs::config::ConfigErrorKind::Io(e))
+        })?;
+        let mut src = Source::new(&text, config);
+        (src.dt, src.seed) = (self.dt, self.seed);
+        Model::from_source_for(&src, &cortecs::Registry::with_builtins(), target)
+    }
+}
+
+fn run_loihi(
+    config: &Path,
+    overrides: Overrides,
+    out: &Path,
+    steps: Option<u64>,
+    chips: usize,
+) -> Result<(), Error> {
+    let model = overrides.build(config, cortecs::Target::Loihi)?;
     let steps = steps.unwrap_or(model.config().run.steps);
     // NengoLoihi's simulator seed (noise and learning only): the network seed + 1.
     let seed = (model.config().seed as u32).wrapping_add(1);
@@ -337,7 +399,7 @@ fn bench_kind(
     threads: &[usize],
     out: &Path,
 ) -> Result<(), Error> {
-    use cortecs::bench::{BenchSynapses, measure, to_csv, to_svg, to_table};
+    use cortecs::bench::{BenchSynapses, chart, measure, to_csv, to_table};
     let mut rows = Vec::new();
     println!(
         "{} × N, {} steps of {} ms, {}",
@@ -376,8 +438,13 @@ fn bench_kind(
         "cortecs {}: ns per neuron-step ({:?})",
         spec.kind, spec.synapses
     );
-    write("bench.svg", to_svg(&rows, &title))?;
-    println!("wrote {0}/bench.csv and {0}/bench.svg", out.display());
+    chart(&rows, &title)
+        .save(&out.join("bench"))
+        .map_err(|e| Error::Build(e.to_string()))?;
+    println!(
+        "wrote {0}/bench.csv, {0}/bench.svg and {0}/bench.png",
+        out.display()
+    );
     Ok(())
 }
 
@@ -440,9 +507,98 @@ fn bench_cuba(sizes: &[usize], threads: &[usize], out: &Path) -> Result<(), Erro
     Ok(())
 }
 
+/// `cortecs tuning`: the tables, and with `out` the arrays and charts.
+fn tuning(config: &Path, out: Option<&Path>, points: usize) -> Result<(), Error> {
+    use cortecs::analysis::{decoder_report, ensemble_report};
+    use cortecs::plot::{LineChart, Series, tuning_chart};
+    let model = Model::from_config_file(config)?;
+    let mut arrays: Vec<(String, ndarray::Array2<f64>)> = Vec::new();
+    let mut charts: Vec<(String, LineChart)> = Vec::new();
+    for info in model.entities() {
+        if model.ensemble(&info.name).is_ok() {
+            let r = ensemble_report(&model, &info.name, points)?;
+            println!("{r}");
+            let mut chart = tuning_chart(&r.xs, &r.rates, &format!("Tuning curves of {}", r.name));
+            if r.along_encoders {
+                chart.x_label = "encoded input (along each neuron's encoder)".into();
+            }
+            let xs = ndarray::Array2::from_shape_vec((r.xs.len(), 1), r.xs.clone())
+                .map_err(|e| Error::Build(e.to_string()))?;
+            arrays.push((format!("{}.x", r.name), xs));
+            arrays.push((format!("{}.rates", r.name), r.rates));
+            charts.push((format!("{}.tuning", r.name), chart));
+        } else if let Ok(Some(d)) = decoder_report(&model, &info.name, points) {
+            println!("{d}");
+            if let Some(decoded) = &d.decoded {
+                let xs = ensemble_report(&model, &d.pre, points)?.xs;
+                let series = decoded
+                    .columns()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, col)| Series {
+                        name: format!("{}[{k}]", d.name),
+                        xs: xs.clone(),
+                        ys: col.to_vec(),
+                    })
+                    .collect();
+                let chart = LineChart {
+                    title: format!("What {} decodes from {}'s tuning curves", d.name, d.pre),
+                    x_label: format!("x (represented by {})", d.pre),
+                    y_label: "decoded value".into(),
+                    series,
+                    ..LineChart::default()
+                };
+                charts.push((format!("{}.decoded", d.name), chart));
+                arrays.push((format!("{}.decoded", d.name), decoded.clone()));
+            }
+            arrays.push((format!("{}.decoders", d.name), d.decoders));
+        }
+    }
+    if arrays.is_empty() {
+        return Err(Error::Build(format!(
+            "{}: no NEF ensembles or decoded connections",
+            config.display()
+        )));
+    }
+    let Some(out) = out else {
+        return Ok(());
+    };
+    let io =
+        |path: &Path, e: &dyn std::fmt::Display| Error::Build(format!("{}: {e}", path.display()));
+    std::fs::create_dir_all(out).map_err(|e| io(out, &e))?;
+    let npz = out.join("tuning.npz");
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = ndarray_npy::NpzWriter::new(&mut bytes);
+        for (name, a) in &arrays {
+            w.add_array(name.as_str(), a).map_err(|e| io(&npz, &e))?;
+        }
+        w.finish().map_err(|e| io(&npz, &e))?;
+    }
+    cortecs::persist::atomic::write_atomic_bytes(&npz, bytes.get_ref())
+        .map_err(|e| io(&npz, &e))?;
+    for (stem, chart) in &charts {
+        chart
+            .save(&out.join(stem))
+            .map_err(|e| Error::Build(e.to_string()))?;
+    }
+    println!(
+        "wrote {} ({} arrays) and {} charts (.svg and .png) in {}",
+        npz.display(),
+        arrays.len(),
+        charts.len(),
+        out.display()
+    );
+    Ok(())
+}
+
 fn plot_dir(dir: &Path) -> Result<(), Error> {
-    let files = cortecs::plot::plot_run_dir_auto(dir).map_err(|e| Error::Build(e.to_string()))?;
-    println!("drew {} plots in {}", files.len(), dir.display());
+    let charts = cortecs::plot::plot_run_dir_auto(dir).map_err(|e| Error::Build(e.to_string()))?;
+    println!(
+        "drew {} plots (.svg and .png) in {}",
+        charts.len(),
+        dir.display()
+    );
     Ok(())
 }
 

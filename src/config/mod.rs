@@ -110,6 +110,10 @@ pub struct Source<'a> {
     pub file: PathBuf,
     /// Directory relative paths are resolved against.
     pub base_dir: PathBuf,
+    /// A step size (ms) that replaces the config's `dt` when the model is built.
+    pub dt: Option<f64>,
+    /// A seed that replaces the config's `seed` when the model is built.
+    pub seed: Option<u64>,
 }
 
 impl<'a> Source<'a> {
@@ -121,7 +125,23 @@ impl<'a> Source<'a> {
             text,
             file,
             base_dir,
+            dt: None,
+            seed: None,
         }
+    }
+
+    /// This source, built with step size `dt_ms` (ms) instead of its config's `dt` (the same
+    /// model at another resolution; a value that is not finite and > 0 is a build error).
+    pub fn with_dt(mut self, dt_ms: f64) -> Self {
+        self.dt = Some(dt_ms);
+        self
+    }
+
+    /// This source, built with `seed` instead of its config's `seed` (the same model, other
+    /// random draws).
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
     }
 
     /// 1-based (line, column) of byte offset `off`.

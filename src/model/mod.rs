@@ -13,6 +13,7 @@ use ndarray::{Array2, ArrayD, ArrayViewD};
 pub use build::Name;
 pub use builder::ModelBuilder;
 
+use crate::components::nef::ensemble::BuiltEnsemble;
 use crate::components::{Clock, Real};
 use crate::config::{ModelConfig, Source};
 use crate::error::{Error, nearest};
@@ -30,6 +31,16 @@ pub enum Target {
     /// The Loihi emulator ([`crate::loihi`]): NEF ensembles are built as NengoLoihi builds
     /// them (intercepts limited to 0.95, decoders solved against `loihi_rates`).
     Loihi,
+}
+
+/// A decoded connection's decoders, as solved ([`Model::decoders`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Decoders<'a> {
+    /// Nengo's solver output `D` in `f64`, neurons × function dimensions (function units per
+    /// Hz).
+    pub values: &'a Array2<f64>,
+    /// The solver's RMSE on the eval points, per function dimension (function units).
+    pub solver_rmse: &'a [f64],
 }
 
 /// What the model knows about one of its entities.
@@ -150,7 +161,16 @@ impl Model {
         registry: &Registry,
         target: Target,
     ) -> Result<Self, Error> {
-        let doc = src.parse()?;
+        if let Some(dt) = src.dt.filter(|dt| !(dt.is_finite() && *dt > 0.0)) {
+            return Err(Error::Build(format!(
+                "{}: the dt given instead of the config's must be a finite step size > 0 ms, \
+                 found {dt}",
+                src.file.display()
+            )));
+        }
+        let mut doc = src.parse()?;
+        doc.dt = src.dt.unwrap_or(doc.dt);
+        doc.seed = src.seed.unwrap_or(doc.seed);
         let mut model = build::build(src, &doc, registry, target)?;
         model
             .schedule
@@ -490,6 +510,33 @@ impl Model {
             .get::<Node>(e)
             .map(Node::is_passthrough)
             .ok_or_else(|| Error::Build(format!("`{name}` is not a Node")))
+    }
+
+    /// What NEF ensemble `name` was built with (Nengo's `sim.data[ens]`): neuron type, radius,
+    /// encoders, gain, bias, max rates (Hz), intercepts, eval points, initial voltages.
+    pub fn ensemble(&self, name: &str) -> Result<&BuiltEnsemble, Error> {
+        use crate::components::nef::systems::Ensemble;
+        let e = self.info(name)?.entity;
+        self.world
+            .get::<Ensemble>(e)
+            .map(|ens| &ens.built)
+            .ok_or_else(|| Error::Build(format!("`{name}` is not an Ensemble")))
+    }
+
+    /// The decoders of decoded NEF connection `name`; `None` for a connection that is not
+    /// decoded (from a node or from `.neurons`).
+    pub fn decoders(&self, name: &str) -> Result<Option<Decoders<'_>>, Error> {
+        use crate::components::nef::connection::Connection;
+        let e = self.info(name)?.entity;
+        self.world
+            .get::<Connection>(e)
+            .map(|c| {
+                c.decoders.as_ref().map(|(d, rmse)| Decoders {
+                    values: d,
+                    solver_rmse: rmse,
+                })
+            })
+            .ok_or_else(|| Error::Build(format!("`{name}` is not a Connection")))
     }
 
     /// The resolved config (every default filled in); `step` is the current step.

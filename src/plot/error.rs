@@ -1,11 +1,11 @@
-//! The error type of plotting a run directory.
+//! The error type of plotting: rendering charts and plotting a run directory.
 
 use std::path::PathBuf;
 
-/// An error plotting the probe files of a run directory.
+/// An error rendering a chart or plotting the probe files of a run directory.
 ///
-/// Every variant names the directory or file involved, so that the message alone tells the
-/// user where to look.
+/// Every variant about files names the directory or file involved, so that the message alone
+/// tells the user where to look.
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     /// The directory holds no `*.npy` file to plot.
@@ -21,6 +21,14 @@ pub enum PlotError {
     Read {
         /// The directory or file.
         path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// A chart could not be rendered as a PNG image (the embedded font could not be read, or
+    /// the image could not be allocated or encoded).
+    #[error("cannot render PNG: {message}")]
+    Png {
         /// What went wrong.
         message: String,
     },

@@ -1,4 +1,4 @@
-//! Charts of a run directory: one SVG beside every probe file.
+//! Charts of a run directory: an SVG and a PNG beside every probe file.
 
 use std::path::{Path, PathBuf};
 
@@ -6,15 +6,16 @@ use ndarray::{Array2, ArrayD, Axis, Ix1, Ix2};
 use ndarray_npy::npy::header::Header;
 use ndarray_npy::{ReadNpyError, ReadNpyExt};
 
-use super::svg::{LineChart, Raster, Series};
+use super::line_chart::{LineChart, Series};
+use super::raster::Raster;
 use super::{MAX_SERIES, PlotError};
-use crate::persist::atomic::write_atomic_bytes;
 
 /// Charts every probe file (`*.npy`, steps × units, float32 or float64) in `dir`, taking
-/// `dt_ms` as the time step, and returns the charts written, in file-name order.
+/// `dt_ms` as the time step, and returns the charts written, one `[svg, png]` pair per probe
+/// file, in file-name order.
 ///
 /// Probe files are named `<target>.<compartment>[.<start>-<end>].npy`; each gets
-/// `<target>.<compartment>[.<start>-<end>].svg` beside it, written atomically:
+/// `<target>.<compartment>[.<start>-<end>].svg` and `.png` beside it, written atomically:
 ///
 /// - spike compartments (`s`, and `output` when every value is 0 or one positive constant,
 ///   as Nengo's neuron output is) become a [`Raster`], one mark per nonzero value;
@@ -27,9 +28,9 @@ use crate::persist::atomic::write_atomic_bytes;
 ///
 /// Errors: [`PlotError::NoProbes`] if `dir` holds no `.npy` file; [`PlotError::Read`] naming
 /// the directory or file if `dir` cannot be listed or a probe file is not a 1-D or 2-D float
-/// array; [`PlotError::Write`] naming the chart if it cannot be written. Charts written before
-/// an error stay written.
-pub fn plot_run_dir(dir: &Path, dt_ms: f64) -> Result<Vec<PathBuf>, PlotError> {
+/// array; [`PlotError::Png`] if a PNG cannot be rendered; [`PlotError::Write`] naming the chart
+/// if it cannot be written. Charts written before an error stay written.
+pub fn plot_run_dir(dir: &Path, dt_ms: f64) -> Result<Vec<[PathBuf; 2]>, PlotError> {
     probe_files(dir)?
         .iter()
         .map(|path| plot_probe(path, dt_ms))
@@ -38,7 +39,7 @@ pub fn plot_run_dir(dir: &Path, dt_ms: f64) -> Result<Vec<PathBuf>, PlotError> {
 
 /// [`plot_run_dir`] with the time step the run recorded in `dir/model.ron` ([`run_dir_dt`]),
 /// or 1 ms when there is none.
-pub fn plot_run_dir_auto(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
+pub fn plot_run_dir_auto(dir: &Path) -> Result<Vec<[PathBuf; 2]>, PlotError> {
     plot_run_dir(dir, run_dir_dt(dir)?.unwrap_or(1.0))
 }
 
@@ -106,8 +107,9 @@ fn probe_files(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
     Ok(files)
 }
 
-/// Charts the probe file at `path` as `<stem>.svg` beside it and returns the chart's path.
-fn plot_probe(path: &Path, dt_ms: f64) -> Result<PathBuf, PlotError> {
+/// Charts the probe file at `path` as `<stem>.svg` and `<stem>.png` beside it and returns
+/// their paths.
+fn plot_probe(path: &Path, dt_ms: f64) -> Result<[PathBuf; 2], PlotError> {
     let data = read_probe(path)?;
     let stem = path
         .file_stem()
@@ -121,17 +123,12 @@ fn plot_probe(path: &Path, dt_ms: f64) -> Result<PathBuf, PlotError> {
     if data.iter().any(|v| v.is_infinite()) {
         title.push_str(" (infinite values skipped)");
     }
-    let svg = if compartment == "s" || (compartment == "output" && is_spike_train(&data)) {
-        raster(&data, title, first_unit, dt_ms).to_svg()
+    let out = path.with_extension("");
+    if compartment == "s" || (compartment == "output" && is_spike_train(&data)) {
+        raster(&data, title, first_unit, dt_ms).save(&out)
     } else {
-        trace_chart(&data, title, compartment, first_unit, dt_ms).to_svg()
-    };
-    let out = path.with_extension("svg");
-    write_atomic_bytes(&out, svg.as_bytes()).map_err(|e| PlotError::Write {
-        path: out.clone(),
-        message: e.to_string(),
-    })?;
-    Ok(out)
+        trace_chart(&data, title, compartment, first_unit, dt_ms).save(&out)
+    }
 }
 
 /// The compartment and first unit of a probe file's stem

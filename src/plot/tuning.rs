@@ -3,7 +3,7 @@
 use ndarray::Array2;
 
 use super::MAX_SERIES;
-use super::svg::{LineChart, Series};
+use super::line_chart::{LineChart, Series};
 
 /// A line chart of tuning curves: the rate (Hz) of each neuron against `xs`.
 ///
