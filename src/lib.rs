@@ -18,6 +18,8 @@
 //!
 //! Units: time in ms, voltage in mV where the reference library uses mV, rates in Hz.
 
+#![warn(missing_docs)]
+
 pub use bevy_ecs;
 pub use cortecs_components as components;
 pub use cortecs_components::Real;

@@ -7,6 +7,8 @@
 //! Units everywhere: time in milliseconds, voltage in mV where the reference library uses mV,
 //! rates in Hz.
 
+#![warn(missing_docs)]
+
 pub mod chunk;
 pub mod clock;
 pub mod compartment;

@@ -39,12 +39,12 @@ pub trait Kind: 'static {
     /// `"A.neurons"` or `"stim[0]"` (see [`Endpoint::selector`]); other kinds wire
     /// populations by name.
     const NEF: bool = false;
-    /// The parameters, deserialized from the config's `params: (...)`. Use
-    /// `#[serde(deny_unknown_fields)]` so misspelt parameters are errors.
     /// The Rust source of the file that defines [`Kind::Params`], and the struct's name, for the
     /// generated reference (`cortecs kinds`, `docs/configs.md`): each field's doc comment, type,
     /// default and unit are read from it. `Some((include_str!("params.rs"), "MyParams"))`.
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = None;
+    /// The parameters, deserialized from the config's `params: (...)`. Use
+    /// `#[serde(deny_unknown_fields)]` so misspelt parameters are errors.
     type Params: Serialize + DeserializeOwned;
 
     /// Checks values serde cannot (ranges, NaN); the error names the field.
