@@ -356,3 +356,82 @@ fn cortecs_tuning_prints_writes_and_draws() {
     assert!(!ok && stderr.contains("at least 2 points"), "{stderr}");
     assert!(!stderr.contains("panicked"));
 }
+
+/// `cortecs rates DIR`: each spike probe's per-neuron count, rate and ISI statistics, as the
+/// table, a CSV and a chart — the ISI entry's numbers from the CLI. A run without spike probes
+/// is a clear error.
+#[test]
+fn cortecs_rates_gives_each_neurons_isi() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("configs");
+    let out = dir.path().join("isi");
+    let isi = config.join("gallery_isi.ron");
+    let (ok, _, stderr) =
+        common::cortecs(&["run", isi.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = common::cortecs(&["rates", out.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    println!("{stdout}");
+    let (gain, bias) = gain_bias();
+    for (name, x) in [("a", 0.9), ("b", 0.1)] {
+        let csv = std::fs::read_to_string(out.join(format!("{name}.output.rates.csv"))).unwrap();
+        let row: Vec<f64> = csv
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let (spikes, rate, mean_isi) = (row[1], row[2], row[3]);
+        let period = 1000.0 / lif_rate(gain * x + bias);
+        assert!(
+            (mean_isi - period).abs() <= 1.0,
+            "{name}: ISI {mean_isi} vs {period}"
+        );
+        assert_eq!(rate, spikes / 2.0, "2 s of recording");
+        assert!(stdout.contains(&format!("{name}.output: 1 neurons, {spikes} spikes")));
+        for ext in ["svg", "png"] {
+            assert!(out.join(format!("{name}.output.rates.{ext}")).is_file());
+        }
+    }
+
+    let two = config.join("gallery_gain_bias.ron");
+    let traces = dir.path().join("traces");
+    let (ok, _, stderr) = common::cortecs(&[
+        "run",
+        two.to_str().unwrap(),
+        "--out",
+        traces.to_str().unwrap(),
+        "--steps",
+        "5",
+    ]);
+    assert!(ok, "{stderr}");
+    for f in std::fs::read_dir(&traces).unwrap() {
+        let path = f.unwrap().path();
+        if path.extension().is_some_and(|e| e == "npy") {
+            // replace the spike probes with a voltage-like trace
+            let trace = ndarray::Array2::<f32>::from_elem((5, 2), 0.5);
+            ndarray_npy::write_npy(path.with_file_name("v.v.npy"), &trace).unwrap();
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let (ok, _, stderr) = common::cortecs(&["rates", traces.to_str().unwrap()]);
+    assert!(!ok && stderr.contains("no spike probes") && !stderr.contains("panicked"));
+}
+
+/// Output piped into a reader that stops early (`cortecs kinds | head -1`) ends the command
+/// quietly, without a panic message.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cortecs"))
+        .arg("kinds")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is read
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -131,6 +131,13 @@ enum Command {
         #[arg(long, default_value_t = 201)]
         points: usize,
     },
+    /// Per-neuron spike counts, firing rates and inter-spike intervals (mean, 1/mean, CV) of
+    /// every spike probe in a run directory, as a table, `<probe>.rates.csv` and a chart of
+    /// rate against neuron (`<probe>.rates.svg`, `.png`) beside the probe.
+    Rates {
+        /// A directory written by `run --out DIR`.
+        dir: PathBuf,
+    },
     /// Draw the probes saved in a run directory (`run --out DIR`) as SVGs and PNGs next to
     /// them.
     Plot {
@@ -154,6 +161,7 @@ enum RunTarget {
 }
 
 fn main() -> ExitCode {
+    quiet_broken_pipe();
     let cli = Cli::parse();
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -161,6 +169,18 @@ fn main() -> ExitCode {
             eprint!("{}", render(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Ends the process quietly, as other command-line tools do, when its output is a pipe whose
+/// reader has gone (`cortecs kinds | head`): restores the default SIGPIPE action, which Rust's
+/// runtime sets to "ignore" so that `println!` would panic on the write error instead.
+fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_DFL is a valid
+    // action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -254,6 +274,7 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
         }
         Command::Inspect { dir } => inspect(&dir),
         Command::Plot { dir } => plot_dir(&dir),
+        Command::Rates { dir } => rates(&dir),
         Command::Tuning {
             config,
             out,
@@ -589,6 +610,48 @@ fn tuning(config: &Path, out: Option<&Path>, points: usize) -> Result<(), Error>
         charts.len(),
         out.display()
     );
+    Ok(())
+}
+
+/// `cortecs rates`: the table of each spike probe, its CSV and its chart.
+fn rates(dir: &Path) -> Result<(), Error> {
+    use cortecs::plot::{LineChart, Series};
+    for r in cortecs::analysis::spike_report(dir)? {
+        println!("{r}");
+        let csv = dir.join(format!("{}.rates.csv", r.probe));
+        cortecs::persist::atomic::write_atomic_bytes(&csv, r.to_csv().as_bytes())
+            .map_err(|e| Error::Build(format!("{}: {e}", csv.display())))?;
+        let neurons: Vec<f64> = (0..r.counts.len())
+            .map(|i| (r.first_unit + i) as f64)
+            .collect();
+        let isi_rate = r
+            .isi
+            .iter()
+            .map(|s| s.map_or(f64::NAN, |s| s.rate_hz))
+            .collect();
+        let chart = LineChart {
+            title: format!("Firing rate of each neuron of {}", r.probe),
+            x_label: "neuron".into(),
+            y_label: "rate (Hz)".into(),
+            series: vec![
+                Series {
+                    name: format!("spikes / {} ms", r.duration_ms),
+                    xs: neurons.clone(),
+                    ys: r.rates_hz.clone(),
+                },
+                Series {
+                    name: "1 / mean ISI".into(),
+                    xs: neurons,
+                    ys: isi_rate,
+                },
+            ],
+            ..LineChart::default()
+        };
+        let [svg, _] = chart
+            .save(&dir.join(format!("{}.rates", r.probe)))
+            .map_err(|e| Error::Build(e.to_string()))?;
+        println!("wrote {} and {} (and .png)\n", csv.display(), svg.display());
+    }
     Ok(())
 }
 

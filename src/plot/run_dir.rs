@@ -107,6 +107,26 @@ fn probe_files(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
     Ok(files)
 }
 
+/// Every spike probe in `dir` (the files [`plot_run_dir`] draws as rasters), in file-name
+/// order: its file stem, its first unit, and its data (steps × units).
+///
+/// Errors: as [`plot_run_dir`]'s reading.
+pub(crate) fn spike_probes(dir: &Path) -> Result<Vec<(String, usize, Array2<f64>)>, PlotError> {
+    let mut probes = Vec::new();
+    for path in probe_files(dir)? {
+        let data = read_probe(&path)?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (compartment, first_unit) = parse_probe_name(&stem);
+        if compartment == "s" || (compartment == "output" && is_spike_train(&data)) {
+            probes.push((stem, first_unit, data));
+        }
+    }
+    Ok(probes)
+}
+
 /// Charts the probe file at `path` as `<stem>.svg` and `<stem>.png` beside it and returns
 /// their paths.
 fn plot_probe(path: &Path, dt_ms: f64) -> Result<[PathBuf; 2], PlotError> {
