@@ -1,7 +1,7 @@
 //! Analysis of models and recordings: tuning and response curves, analytic and simulated
 //! ([`tuning`]), tables of ensembles' neurons and connections' decoders ([`report`]), and
 //! spike-train statistics, firing rates and decoding error ([`spikes`]), per neuron for a
-//! run directory's spike probes ([`spike_report`]).
+//! run directory's spike probes ([`mod@spike_report`]).
 
 pub mod report;
 pub mod spike_report;

@@ -6,6 +6,18 @@
 //!
 //! Timings follow Brian2's "loop only" figure: the step loop with every spike recorded (Brian2's
 //! `SpikeMonitor` is part of its loop), after the build.
+//!
+//! ```
+//! use cortecs::bench::cuba::run_cuba;
+//! # fn main() -> Result<(), cortecs::Error> {
+//! let run = run_cuba(200, 1, 100, 1)?; // N = 200, seed 1, 100 steps (10 ms), 1 thread
+//! assert_eq!((run.n, run.steps, run.trains.len()), (200, 100, 200));
+//! // IAF rests at −49 mV, above its −50 mV threshold: the network fires on its own
+//! assert!(run.synapses > 0 && run.spikes() > 0);
+//! assert!(run.rate_hz() > 0.0 && run.frac_silent() < 1.0);
+//! assert!(run.trains.iter().flatten().all(|&step| step < 100));
+//! # Ok(()) }
+//! ```
 
 use std::time::Instant;
 

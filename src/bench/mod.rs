@@ -46,6 +46,16 @@ impl std::fmt::Display for BenchSynapses {
 }
 
 /// One benchmark configuration.
+///
+/// ```
+/// use cortecs::bench::{BenchSpec, BenchSynapses};
+///
+/// let mut spec = BenchSpec::new("LIF"); // defaults: dt 0.1 ms, 1000 timed steps
+/// spec.synapses = BenchSynapses::Sparse { fan_out: 10 };
+/// let text = spec.config(500); // the model config for 500 neurons
+/// assert!(text.contains(r#"kind: "LIF""#) && text.contains("n_units: 500, tau_m: 20.0"));
+/// assert!(text.contains("p_conn: 0.02")); // fan-out 10 of 500
+/// ```
 #[derive(Clone, Debug)]
 pub struct BenchSpec {
     /// The cell kind (`"IAF"`, `"LIF"`, `"Izhikevich"` …).
@@ -202,6 +212,21 @@ fn spikes_now(model: &Model) -> usize {
 }
 
 /// Builds and measures `spec` at `n` neurons on `threads` threads.
+///
+/// ```
+/// use cortecs::bench::{BenchSpec, BenchSynapses, measure, to_csv};
+/// # fn main() -> Result<(), cortecs::Error> {
+/// let mut spec = BenchSpec::new("IAF");
+/// spec.steps = 20; // a quick look; the default is 1000
+/// spec.synapses = BenchSynapses::Dense;
+/// let row = measure(&spec, 100, 1)?;
+/// assert_eq!((row.neurons, row.threads), (100, 1));
+/// assert_eq!(row.synapses, 100 * 100); // all to all
+/// assert!(row.steps_per_s > 0.0 && row.ns_per_neuron_step > 0.0);
+/// assert!(row.bytes_per_neuron > 0.0);
+/// assert!(to_csv(&[row]).starts_with("neurons,threads,steps_per_s"));
+/// # Ok(()) }
+/// ```
 pub fn measure(spec: &BenchSpec, n: usize, threads: usize) -> Result<BenchRow, Error> {
     let text = spec.config(n);
     let t0 = Instant::now();

@@ -132,6 +132,25 @@ impl<'a> Source<'a> {
 
     /// This source, built with step size `dt_ms` (ms) instead of its config's `dt` (the same
     /// model at another resolution; a value that is not finite and > 0 is a build error).
+    ///
+    /// ```
+    /// use cortecs::config::Source;
+    /// use cortecs::{Model, Registry};
+    /// # fn main() -> Result<(), cortecs::Error> {
+    /// let text = r#"Model(dt: 1.0, seed: 5,
+    ///     cells: [(name: "z1", kind: "LIF", params: (n_units: 2, tau_m: 10.0))],
+    /// )"#;
+    /// let registry = Registry::with_builtins();
+    /// let coarse = Model::from_source(&Source::new(text, "lif.ron"), &registry)?;
+    /// let fine = Model::from_source(&Source::new(text, "lif.ron").with_dt(0.1), &registry)?;
+    /// assert_eq!((coarse.clock().dt, fine.clock().dt), (1.0, 0.1));
+    /// assert_eq!(fine.config().dt, 0.1); // what `save` and `write_probes` write
+    /// assert_eq!(fine.config().seed, 5); // everything else as configured
+    ///
+    /// let zero = Source::new(text, "lif.ron").with_dt(0.0);
+    /// assert!(Model::from_source(&zero, &registry).is_err());
+    /// # Ok(()) }
+    /// ```
     pub fn with_dt(mut self, dt_ms: f64) -> Self {
         self.dt = Some(dt_ms);
         self
@@ -139,6 +158,26 @@ impl<'a> Source<'a> {
 
     /// This source, built with `seed` instead of its config's `seed` (the same model, other
     /// random draws).
+    ///
+    /// ```
+    /// use cortecs::config::Source;
+    /// use cortecs::{Model, Registry};
+    /// # fn main() -> Result<(), cortecs::Error> {
+    /// let text = r#"Model(dt: 1.0, seed: 1,
+    ///     cells: [(name: "A", kind: "Ensemble", params: (n_neurons: 20, dimensions: 1))],
+    /// )"#;
+    /// let registry = Registry::with_builtins();
+    /// let build = |seed| {
+    ///     let src = Source::new(text, "a.ron").with_seed(seed);
+    ///     Model::from_source(&src, &registry)
+    /// };
+    /// let (a7, a7_again, a8) = (build(7)?, build(7)?, build(8)?);
+    /// assert_eq!(a7.config().seed, 7);
+    /// let intercepts = |m: &Model| m.ensemble("A").map(|e| e.intercepts.clone());
+    /// assert_eq!(intercepts(&a7)?, intercepts(&a7_again)?); // same seed, same draws
+    /// assert_ne!(intercepts(&a7)?, intercepts(&a8)?);
+    /// # Ok(()) }
+    /// ```
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
         self

@@ -142,6 +142,35 @@ impl Default for LoihiOptions {
 }
 
 /// A NEF model running on the emulated Loihi chip.
+///
+/// Build the model for [`Target::Loihi`](crate::Target::Loihi) (with
+/// [`Model::from_source_for`] or [`ModelBuilder::build_for`](crate::ModelBuilder::build_for)),
+/// then hand it over:
+///
+/// ```
+/// use cortecs::config::Source;
+/// use cortecs::loihi::{LoihiOptions, LoihiSimulator};
+/// use cortecs::{Model, Registry, Target};
+/// # fn main() -> Result<(), cortecs::Error> {
+/// let config = r#"Model(dt: 1.0, seed: 1,
+///     cells: [
+///         (name: "stim", kind: "Node", params: (output: Constant([0.5]))),
+///         (name: "A", kind: "Ensemble", params: (n_neurons: 50, dimensions: 1)),
+///     ],
+///     synapses: [(name: "in", kind: "Connection", pre: "stim", post: "A", params: ())],
+///     probes: [(target: "A", compartment: "decoded", synapse: Lowpass(tau: 10.0))],
+/// )"#;
+/// let src = Source::new(config, "<doc>");
+/// let model = Model::from_source_for(&src, &Registry::with_builtins(), Target::Loihi)?;
+/// let mut sim = LoihiSimulator::new(model, LoihiOptions::default())?;
+/// sim.run_steps(200)?;
+/// assert_eq!(sim.steps(), 200);
+/// let a = sim.probe("A", "decoded")?; // steps × dimensions, Nengo units
+/// assert_eq!(a.dim(), (200, 1));
+/// let tail = a.slice(ndarray::s![150.., 0]); // settled on the input
+/// assert!((tail.mean().unwrap() - 0.5).abs() < 0.1, "{tail}");
+/// # Ok(()) }
+/// ```
 pub struct LoihiSimulator {
     model: Model,
     layout: LoihiLayout,

@@ -68,6 +68,73 @@ struct ProbeInfo {
 }
 
 /// A built model, ready to run.
+///
+/// Build one from a RON config (a file, a string, or [`ModelBuilder`]), advance it with
+/// [`run_steps`](Self::run_steps), read what its probes recorded with
+/// [`probe`](Self::probe) (steps × units) and any compartment or weight matrix with
+/// [`array`](Self::array) / [`set_array`](Self::set_array):
+///
+/// ```
+/// use cortecs::prelude::*;
+/// # fn main() -> Result<(), cortecs::Error> {
+/// let config = r#"Model(
+///     dt: 0.1, // ms
+///     seed: 1,
+///     cells: [(name: "z1", kind: "LIF", params: (n_units: 3, tau_m: 10.0))],
+///     inputs: [(name: "I", kind: "Constant", target: "z1", params: (value: 20.0))],
+///     probes: [(target: "z1", compartment: "v")],
+/// )"#;
+/// let mut model = Model::from_config_str(config, &Registry::with_builtins())?;
+/// model.run_steps(50)?;
+/// assert_eq!(model.clock().step, 50);
+///
+/// let v = model.probe("z1", "v")?; // recorded after every step
+/// assert_eq!(v.dim(), (50, 3)); // steps × units
+///
+/// // The state now: one value per unit, equal to the last recorded row.
+/// let v_now = model.array("z1", "v")?;
+/// assert_eq!(v_now.shape(), [3]);
+/// assert!(v_now.iter().eq(v.row(49).iter()));
+///
+/// // Overwrite it (same shape), e.g. to set an initial state.
+/// let mut v_new = v_now.clone();
+/// v_new.fill(-70.0);
+/// model.set_array("z1", "v", v_new.view())?;
+/// assert_eq!(model.array("z1", "v")?, v_new);
+/// # Ok(()) }
+/// ```
+///
+/// [`save`](Self::save) writes the whole state to a directory and [`load`](Self::load) reads
+/// it back; the loaded model continues bit for bit as the original would have:
+///
+/// ```
+/// use cortecs::prelude::*;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = r#"Model(dt: 1.0, seed: 3,
+///     cells: [(name: "z0", kind: "Poisson", params: (n_units: 20, target_freq: 200.0)),
+///             (name: "z1", kind: "LIF", params: (n_units: 5, tau_m: 10.0))],
+///     synapses: [(name: "W", kind: "Dense", pre: "z0", post: "z1",
+///                 params: (weight_init: Uniform(amin: 0.0, amax: 10.0)))],
+///     probes: [(target: "z1", compartment: "s")],
+/// )"#;
+/// let mut model = Model::from_config_str(config, &Registry::with_builtins())?;
+/// model.run_steps(100)?;
+///
+/// let dir = tempfile::tempdir()?; // or any directory
+/// model.save(dir.path())?; // model.ron, z0.npz, z1.npz, W.npz
+/// let mut resumed = Model::load(dir.path())?; // its probes start empty
+/// assert_eq!(resumed.clock().step, 100);
+/// assert_eq!(resumed.array("W", "weights")?, model.array("W", "weights")?);
+///
+/// model.run_steps(100)?;
+/// resumed.run_steps(100)?;
+/// let spikes = model.probe("z1", "s")?; // steps 1 … 200
+/// let after_save = spikes.slice(ndarray::s![100.., ..]);
+/// assert!(after_save.sum() > 0.0); // z1 fires
+/// assert_eq!(resumed.probe("z1", "s")?, after_save); // spike for spike
+/// assert_eq!(resumed.array("z1", "v")?, model.array("z1", "v")?);
+/// # Ok(()) }
+/// ```
 pub struct Model {
     world: World,
     schedule: StepSchedule,
@@ -129,7 +196,7 @@ impl Model {
         Self::from_source(&Source::new(&text, path), registry)
     }
 
-    /// Builds a model from RON text (`name` is used in messages; relative paths resolve
+    /// Builds a model from RON text (messages call it `<string>`; relative paths resolve
     /// against the current directory).
     pub fn from_config_str(text: &str, registry: &Registry) -> Result<Self, Error> {
         let mut src = Source::new(text, "<string>");
@@ -244,6 +311,25 @@ impl Model {
     /// runs stay within bounded memory. Each file is a valid `.npy` at any moment (see
     /// [`crate::probe::stream`]). Samples already recorded go to the files first. After this,
     /// [`Model::probe`] returns only what has not been written yet. Returns the files.
+    ///
+    /// ```
+    /// use cortecs::prelude::*;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = r#"Model(dt: 1.0,
+    ///     cells: [(name: "z1", kind: "LIF", params: (n_units: 4, tau_m: 10.0))],
+    ///     inputs: [(name: "I", kind: "Constant", target: "z1", params: (value: 20.0))],
+    ///     probes: [(target: "z1", compartment: "v")],
+    /// )"#;
+    /// let mut model = Model::from_config_str(config, &Registry::with_builtins())?;
+    /// let dir = tempfile::tempdir()?;
+    /// let files = model.stream_probes(dir.path(), 10)?; // written every 10 steps
+    /// assert_eq!(files, [dir.path().join("z1.v.npy")]);
+    /// model.run_steps(25)?;
+    /// let v: ndarray::Array2<Real> = ndarray_npy::read_npy(&files[0])?;
+    /// assert_eq!(v.dim(), (25, 4)); // every step is in the file ...
+    /// assert_eq!(model.probe("z1", "v")?.nrows(), 0); // ... and none left in memory
+    /// # Ok(()) }
+    /// ```
     pub fn stream_probes(
         &mut self,
         dir: impl AsRef<Path>,
@@ -503,6 +589,24 @@ impl Model {
 
     /// Whether NEF node `name` only passes its input on (Nengo's `Node.is_passthrough`: a node
     /// without an output function).
+    ///
+    /// ```
+    /// use cortecs::prelude::*;
+    /// # fn main() -> Result<(), cortecs::Error> {
+    /// let config = r#"Model(dt: 1.0,
+    ///     cells: [
+    ///         (name: "stim", kind: "Node", params: (output: Sine(frequency: 2.0))),
+    ///         (name: "pass", kind: "Node", params: (size_in: 1)),
+    ///     ],
+    ///     synapses: [(name: "c", kind: "Connection", pre: "stim", post: "pass",
+    ///                 params: (synapse: None))],
+    /// )"#;
+    /// let model = Model::from_config_str(config, &Registry::with_builtins())?;
+    /// assert!(model.is_passthrough("pass")?);
+    /// assert!(!model.is_passthrough("stim")?);
+    /// assert!(model.is_passthrough("c").is_err()); // not a node
+    /// # Ok(()) }
+    /// ```
     pub fn is_passthrough(&self, name: &str) -> Result<bool, Error> {
         use crate::components::nef::node::Node;
         let e = self.info(name)?.entity;
@@ -514,6 +618,25 @@ impl Model {
 
     /// What NEF ensemble `name` was built with (Nengo's `sim.data[ens]`): neuron type, radius,
     /// encoders, gain, bias, max rates (Hz), intercepts, eval points, initial voltages.
+    ///
+    /// ```
+    /// use cortecs::prelude::*;
+    /// # fn main() -> Result<(), cortecs::Error> {
+    /// let config = r#"Model(dt: 1.0, seed: 1,
+    ///     cells: [(name: "A", kind: "Ensemble", params: (n_neurons: 40, dimensions: 2))],
+    /// )"#;
+    /// let model = Model::from_config_str(config, &Registry::with_builtins())?;
+    /// let a = model.ensemble("A")?;
+    /// assert_eq!((a.n_neurons(), a.dimensions()), (40, 2));
+    /// assert_eq!(a.encoders.dim(), (40, 2)); // neurons × dimensions, unit length
+    /// for e in a.encoders.rows() {
+    ///     assert!((e.dot(&e) - 1.0).abs() < 1e-12);
+    /// }
+    /// // Nengo's defaults: max rates Uniform(200, 400) Hz, intercepts Uniform(-1, 0.9)
+    /// assert!(a.max_rates.iter().all(|r| (200.0..=400.0).contains(r)));
+    /// assert!(a.intercepts.iter().all(|x| (-1.0..=0.9).contains(x)));
+    /// # Ok(()) }
+    /// ```
     pub fn ensemble(&self, name: &str) -> Result<&BuiltEnsemble, Error> {
         use crate::components::nef::systems::Ensemble;
         let e = self.info(name)?.entity;
@@ -525,6 +648,28 @@ impl Model {
 
     /// The decoders of decoded NEF connection `name`; `None` for a connection that is not
     /// decoded (from a node or from `.neurons`).
+    ///
+    /// ```
+    /// use cortecs::prelude::*;
+    /// # fn main() -> Result<(), cortecs::Error> {
+    /// let config = r#"Model(dt: 1.0, seed: 1,
+    ///     cells: [
+    ///         (name: "stim", kind: "Node", params: (output: Constant([0.5]))),
+    ///         (name: "A", kind: "Ensemble", params: (n_neurons: 50, dimensions: 1)),
+    ///         (name: "B", kind: "Ensemble", params: (n_neurons: 50, dimensions: 1)),
+    ///     ],
+    ///     synapses: [
+    ///         (name: "in", kind: "Connection", pre: "stim", post: "A", params: ()),
+    ///         (name: "sq", kind: "Connection", pre: "A", post: "B", params: (function: "x**2")),
+    ///     ],
+    /// )"#;
+    /// let model = Model::from_config_str(config, &Registry::with_builtins())?;
+    /// assert!(model.decoders("in")?.is_none()); // from a node: nothing to decode
+    /// let d = model.decoders("sq")?.expect("A → B is decoded");
+    /// assert_eq!(d.values.dim(), (50, 1)); // neurons × function dimensions
+    /// assert!(d.solver_rmse[0] > 0.0 && d.solver_rmse[0] < 0.1); // x² on [-1, 1]
+    /// # Ok(()) }
+    /// ```
     pub fn decoders(&self, name: &str) -> Result<Option<Decoders<'_>>, Error> {
         use crate::components::nef::connection::Connection;
         let e = self.info(name)?.entity;

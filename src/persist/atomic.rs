@@ -40,6 +40,26 @@ impl Drop for TempGuard {
 ///
 /// The first I/O error met, including any returned by `write`; an error of kind
 /// [`io::ErrorKind::InvalidInput`] if `path` has no file name.
+///
+/// ```
+/// use std::io::Write;
+/// use cortecs::persist::atomic::{write_atomic, write_atomic_bytes};
+/// # fn main() -> std::io::Result<()> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("state.txt");
+/// write_atomic_bytes(&path, b"old")?;
+/// let failed = write_atomic(&path, |f| {
+///     f.write_all(b"half of the new")?;
+///     Err(std::io::Error::other("disk full"))
+/// });
+/// assert!(failed.is_err());
+/// assert_eq!(std::fs::read(&path)?, b"old"); // untouched
+/// assert_eq!(std::fs::read_dir(dir.path())?.count(), 1); // no temporary file left
+///
+/// write_atomic(&path, |f| f.write_all(b"new"))?;
+/// assert_eq!(std::fs::read(&path)?, b"new");
+/// # Ok(()) }
+/// ```
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut File) -> io::Result<()>,

@@ -3,6 +3,25 @@
 //! Archives are uncompressed (as written by `numpy.savez`) and written atomically through
 //! [`write_atomic`]. Reading rejects arrays whose dtype is not that of [`Real`]
 //! (`REAL_DTYPE`) with [`PersistError::Dtype`] rather than converting them.
+//!
+//! ```
+//! use cortecs::Real;
+//! use cortecs::persist::PersistError;
+//! use cortecs::persist::npz::{read_npz, write_npz};
+//! use ndarray::{ArrayD, IxDyn};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("z1.npz");
+//! let v = ArrayD::<Real>::from_elem(IxDyn(&[3]), -65.0);
+//! let w = ArrayD::<Real>::zeros(IxDyn(&[2, 3]));
+//! write_npz(&path, &[("v".into(), v.clone()), ("weights".into(), w.clone())])?;
+//! let arrays = read_npz(&path, "z1")?; // in archive order, names without `.npy`
+//! assert_eq!(arrays, [("v".to_string(), v), ("weights".to_string(), w)]);
+//!
+//! let missing = read_npz(&dir.path().join("z2.npz"), "z2");
+//! assert!(matches!(missing, Err(PersistError::MissingFile { .. })));
+//! # Ok(()) }
+//! ```
 
 use std::fs::File;
 use std::io::{self, BufReader};

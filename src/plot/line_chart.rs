@@ -31,6 +31,28 @@ pub struct Series {
 /// its title, labels, legend and the note "no data". Within one pixel column only the points
 /// that shape the line (first, lowest, highest, last) are drawn, so long series stay small and
 /// quick to render.
+///
+/// ```
+/// use cortecs::plot::{LineChart, Series};
+/// # fn main() -> Result<(), cortecs::plot::PlotError> {
+/// let ts: Vec<f64> = (0..100).map(f64::from).collect(); // ms
+/// let chart = LineChart {
+///     title: "membrane potential".into(),
+///     x_label: "time (ms)".into(),
+///     y_label: "v (mV)".into(),
+///     series: vec![Series {
+///         name: "unit 0".into(),
+///         xs: ts.clone(),
+///         ys: ts.iter().map(|t| -65.0 + 10.0 * (t / 10.0).sin()).collect(),
+///     }],
+///     ..LineChart::default() // linear axes
+/// };
+/// let svg = chart.to_svg();
+/// assert!(svg.starts_with("<svg") && svg.contains("membrane potential"));
+/// let png = chart.to_png()?;
+/// assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineChart {
     /// The title above the plot.
@@ -65,6 +87,25 @@ impl LineChart {
     ///
     /// Errors: [`PlotError::Png`] if the PNG cannot be rendered (nothing is written then);
     /// [`PlotError::Write`] naming the file that cannot be written.
+    ///
+    /// ```
+    /// use cortecs::plot::{LineChart, Series};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let chart = LineChart {
+    ///     title: "rate".into(),
+    ///     series: vec![Series { name: "r".into(), xs: vec![1.0, 10.0], ys: vec![5.0, 50.0] }],
+    ///     log_x: true,
+    ///     log_y: true,
+    ///     ..LineChart::default()
+    /// };
+    /// let dir = tempfile::tempdir()?;
+    /// let [svg, png] = chart.save(&dir.path().join("z1.rate"))?;
+    /// assert_eq!(svg, dir.path().join("z1.rate.svg")); // appended, not substituted
+    /// assert_eq!(png, dir.path().join("z1.rate.png"));
+    /// assert!(std::fs::read_to_string(&svg)?.contains("rate"));
+    /// assert!(std::fs::read(&png)?.starts_with(b"\x89PNG"));
+    /// # Ok(()) }
+    /// ```
     pub fn save(&self, stem: &Path) -> Result<[PathBuf; 2], PlotError> {
         save::save(&self.layout(), stem)
     }

@@ -12,6 +12,27 @@ use super::{PlotError, png, save, svg};
 ///
 /// Spikes at non-finite times are skipped. A raster without spikes still renders its axes,
 /// with the note "no spikes".
+///
+/// ```
+/// use cortecs::plot::Raster;
+/// # fn main() -> Result<(), cortecs::plot::PlotError> {
+/// let raster = Raster {
+///     title: "z1 spikes".into(),
+///     x_label: "time (ms)".into(),
+///     y_label: "neuron".into(),
+///     spikes: vec![(1.5, 0), (4.0, 2), (7.25, 1)], // (time, unit)
+///     n_units: 3,
+///     t_max: 10.0,
+/// };
+/// let svg = raster.to_svg();
+/// assert!(svg.contains("z1 spikes"));
+/// // one mark per spike, each an `M` command of the spikes path
+/// let marks = svg.split(r#"class="spikes""#).nth(1).expect("a spikes path");
+/// let marks = &marks[..marks.find("/>").expect("the path ends")];
+/// assert_eq!(marks.matches('M').count(), 3);
+/// assert!(raster.to_png()?.starts_with(b"\x89PNG\r\n\x1a\n"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Raster {
     /// The title above the plot.

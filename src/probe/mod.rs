@@ -1,5 +1,35 @@
 //! Probes: entities that record a compartment of another entity during a run ([`Probe`]), or
 //! an NEF object's decoded value or filtered output ([`nef::NefProbe`]).
+//!
+//! A probe records one compartment of one entity — every unit, or units `start..end` — after
+//! every `sample_every`-th step; [`Model::probe`](crate::Model::probe) returns the samples
+//! (samples × units) and [`Model::write_probes`](crate::Model::write_probes) writes each probe
+//! as a `.npy` file ([`ProbeSpec::file_names`]) that numpy, or `ndarray_npy`, reads:
+//!
+//! ```
+//! use cortecs::prelude::*;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = r#"Model(dt: 1.0,
+//!     cells: [(name: "z1", kind: "LIF", params: (n_units: 4, tau_m: 10.0))],
+//!     inputs: [(name: "I", kind: "Constant", target: "z1", params: (value: 20.0))],
+//!     probes: [
+//!         (target: "z1", compartment: "v"),
+//!         (target: "z1", compartment: "s", start: 1, end: 3, sample_every: 5),
+//!     ],
+//! )"#;
+//! let mut model = Model::from_config_str(config, &Registry::with_builtins())?;
+//! model.run_steps(20)?;
+//! assert_eq!(model.probe("z1", "v")?.dim(), (20, 4));
+//! assert_eq!(model.probe("z1", "s")?.dim(), (4, 2)); // after steps 5, 10, 15, 20; units 1, 2
+//!
+//! let dir = tempfile::tempdir()?;
+//! let files = model.write_probes(dir.path())?;
+//! let names: Vec<_> = files.iter().filter_map(|f| f.file_name()?.to_str()).collect();
+//! assert_eq!(names, ["z1.v.npy", "z1.s.1-3.npy", "model.ron"]);
+//! let v: ndarray::Array2<Real> = ndarray_npy::read_npy(&files[0])?;
+//! assert_eq!(v, model.probe("z1", "v")?);
+//! # Ok(()) }
+//! ```
 
 pub mod nef;
 pub mod stream;
@@ -63,6 +93,24 @@ impl ProbeSpec {
     /// The file names of `specs`, in order: [`ProbeSpec::file_name`], made unique — a probe
     /// whose name an earlier one took gets its synapse (`A.output.lowpass10.npy`) or its rank
     /// (`A.v.2.npy`) before `.npy`.
+    ///
+    /// ```
+    /// use cortecs::components::synapses::filter::Synapse;
+    /// use cortecs::probe::ProbeSpec;
+    ///
+    /// let v = ProbeSpec::new("z1", "v");
+    /// let part = ProbeSpec { start: Some(10), end: Some(20), ..ProbeSpec::new("z1", "v") };
+    /// assert_eq!(part.file_name(), "z1.v.10-20.npy");
+    /// let out = ProbeSpec::new("A", "output");
+    /// let filtered = ProbeSpec {
+    ///     synapse: Some(Synapse::Lowpass { tau: 10.0 }),
+    ///     ..ProbeSpec::new("A", "output")
+    /// };
+    /// assert_eq!(
+    ///     ProbeSpec::file_names([&v, &part, &v, &out, &filtered]),
+    ///     ["z1.v.npy", "z1.v.10-20.npy", "z1.v.2.npy", "A.output.npy", "A.output.lowpass10.npy"]
+    /// );
+    /// ```
     pub fn file_names<'a>(specs: impl IntoIterator<Item = &'a ProbeSpec>) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for spec in specs {

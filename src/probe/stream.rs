@@ -40,6 +40,22 @@ fn header(rows: u64, cols: usize) -> Vec<u8> {
 }
 
 /// One probe's `.npy` file, appended to in chunks.
+///
+/// ```
+/// use cortecs::Real;
+/// use cortecs::probe::stream::NpyStream;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("x.npy");
+/// let mut f = NpyStream::create(&path, 2)?; // rows of 2 values
+/// f.append(&[1.0, 2.0, 3.0, 4.0])?; // two rows
+/// f.append(&[5.0, 6.0])?;
+/// assert_eq!(f.rows(), 3);
+/// // readable at any moment, e.g. while the run goes on
+/// let x: ndarray::Array2<Real> = ndarray_npy::read_npy(&path)?;
+/// assert_eq!(x, ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+/// # Ok(()) }
+/// ```
 pub struct NpyStream {
     path: PathBuf,
     file: File,

@@ -25,7 +25,91 @@ pub enum Role {
 /// A kind of entity that configs and [`ModelBuilder`](crate::ModelBuilder) can name.
 ///
 /// Implement it for a marker type and call [`Registry::register`](super::Registry::register);
-/// the built-in kinds do exactly this.
+/// the built-in kinds do exactly this. A leaky integrator, `τ dv/dt = j − v`, stored in the
+/// shared compartments `j` and `v` and advanced by one system in the Cell phase (a fuller
+/// example, with its own compartment and a chunked kernel, is `examples/custom_cell.rs`):
+///
+/// ```
+/// use cortecs::prelude::*;
+/// use cortecs::components::synapses::Afferents;
+/// use cortecs::schedule::StepSchedule;
+/// use serde::{Deserialize, Serialize};
+///
+/// /// Parameters of a `"Leaky"` population; also a component of it.
+/// #[derive(Component, Clone, Serialize, Deserialize)]
+/// #[serde(deny_unknown_fields)]
+/// struct LeakyParams {
+///     n_units: usize,
+///     tau: f64, // ms
+/// }
+///
+/// struct Leaky;
+///
+/// impl Kind for Leaky {
+///     const NAME: &'static str = "Leaky";
+///     const ROLE: Role = Role::Cell;
+///     const DOC: &'static str = "leaky integrator, tau dv/dt = j - v";
+///     const COMPARTMENTS: &'static [&'static str] = &["j", "v"];
+///     type Params = LeakyParams;
+///
+///     fn validate(p: &LeakyParams) -> Result<(), KindError> {
+///         if p.tau > 0.0 {
+///             Ok(())
+///         } else {
+///             Err(KindError::invalid("tau", format!("a value > 0 ms, found {}", p.tau)))
+///         }
+///     }
+///
+///     fn spawn(p: &LeakyParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+///         let n = p.n_units;
+///         // `Afferents` lets the Gather phase sum inputs and synapses into `j`.
+///         ctx.insert((
+///             p.clone(),
+///             Current(vec![0.0; n]),
+///             Voltage(vec![0.0; n]),
+///             Afferents::default(),
+///         ));
+///         Ok(n)
+///     }
+///
+///     fn add_systems(schedule: &mut StepSchedule) {
+///         schedule.add(Phase::Cell, leaky_system);
+///     }
+/// }
+///
+/// fn leaky_system(
+///     clock: Res<Clock>,
+///     mut cells: Query<(&LeakyParams, &Current, &mut Voltage)>,
+/// ) {
+///     for (p, j, mut v) in &mut cells {
+///         let a = (clock.dt / p.tau) as Real;
+///         for (v, j) in v.0.iter_mut().zip(&j.0) {
+///             *v += a * (*j - *v);
+///         }
+///     }
+/// }
+///
+/// # fn main() -> Result<(), cortecs::Error> {
+/// let mut registry = Registry::with_builtins();
+/// registry.register::<Leaky>();
+/// let config = r#"Model(dt: 1.0,
+///     cells: [(name: "x", kind: "Leaky", params: (n_units: 2, tau: 10.0))],
+///     inputs: [(name: "I", kind: "Constant", target: "x", params: (value: 1.0))],
+///     probes: [(target: "x", compartment: "v")],
+/// )"#;
+/// let mut model = Model::from_config_str(config, &registry)?;
+/// model.run_steps(20)?;
+/// // Forward Euler: v_k = 1 − 0.9^k
+/// let v = model.probe("x", "v")?;
+/// let expected = 1.0 - 0.9f64.powi(20);
+/// assert!((f64::from(v[[19, 0]]) - expected).abs() < 1e-5);
+///
+/// // An invalid parameter is an error naming it.
+/// let bad = config.replace("tau: 10.0", "tau: -1.0");
+/// let err = Model::from_config_str(&bad, &registry).err().expect("tau < 0 is refused");
+/// assert!(err.to_string().contains("tau"));
+/// # Ok(()) }
+/// ```
 pub trait Kind: 'static {
     /// The name configs use (`"LIF"`).
     const NAME: &'static str;

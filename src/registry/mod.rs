@@ -72,7 +72,55 @@ impl Registry {
         r
     }
 
-    /// Registers kind `K` under `K::NAME` (replacing any kind of that name).
+    /// Registers kind `K` under `K::NAME` (replacing any kind of that name). From then on
+    /// configs and [`ModelBuilder`](crate::ModelBuilder) built with this registry name it like
+    /// a built-in kind (the kind here is the [`Kind`] example's leaky integrator):
+    ///
+    /// ```
+    /// use cortecs::prelude::*;
+    /// # use cortecs::components::synapses::Afferents;
+    /// # use cortecs::schedule::StepSchedule;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Component, Clone, Serialize, Deserialize)]
+    /// # struct LeakyParams { n_units: usize, tau: f64 }
+    /// # struct Leaky;
+    /// # impl Kind for Leaky {
+    /// #     const NAME: &'static str = "Leaky";
+    /// #     const ROLE: Role = Role::Cell;
+    /// #     const DOC: &'static str = "leaky integrator, tau dv/dt = j - v";
+    /// #     const COMPARTMENTS: &'static [&'static str] = &["j", "v"];
+    /// #     type Params = LeakyParams;
+    /// #     fn validate(_: &LeakyParams) -> Result<(), KindError> { Ok(()) }
+    /// #     fn spawn(p: &LeakyParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+    /// #         let n = p.n_units;
+    /// #         let state = (Current(vec![0.0; n]), Voltage(vec![0.0; n]));
+    /// #         ctx.insert((p.clone(), state, Afferents::default()));
+    /// #         Ok(n)
+    /// #     }
+    /// #     fn add_systems(s: &mut StepSchedule) { s.add(Phase::Cell, leaky); }
+    /// # }
+    /// # fn leaky(clock: Res<Clock>, mut q: Query<(&LeakyParams, &Current, &mut Voltage)>) {
+    /// #     for (p, j, mut v) in &mut q {
+    /// #         let a = (clock.dt / p.tau) as Real;
+    /// #         for (v, j) in v.0.iter_mut().zip(&j.0) { *v += a * (*j - *v); }
+    /// #     }
+    /// # }
+    /// # fn main() -> Result<(), cortecs::Error> {
+    /// let mut registry = Registry::with_builtins();
+    /// assert!(registry.kind("Leaky").is_none());
+    /// registry.register::<Leaky>();
+    /// let entry = registry.kind("Leaky").expect("registered");
+    /// assert_eq!((entry.role, entry.compartments), (Role::Cell, &["j", "v"][..]));
+    ///
+    /// let mut model = ModelBuilder::new(1.0)
+    ///     .registry(registry)
+    ///     .cell::<Leaky>("x", &LeakyParams { n_units: 3, tau: 5.0 })
+    ///     .probe("x", "v")
+    ///     .build()?;
+    /// model.run_steps(10)?;
+    /// assert_eq!(model.probe("x", "v")?.dim(), (10, 3));
+    /// # Ok(()) }
+    /// ```
     pub fn register<K: Kind>(&mut self) -> &mut Self {
         self.kinds.insert(
             K::NAME,
