@@ -318,6 +318,7 @@ impl Kind for AdEx {
     const DOC: &'static str =
         "adaptive exponential integrate-and-fire cell (Brette & Gerstner 2005)";
     const COMPARTMENTS: &'static [&'static str] = ADEX_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] = &[("j", "pA"), ("v", "mV"), ("w", "pA")];
     type Params = AdExParams;
 
     fn validate(p: &AdExParams) -> Result<(), KindError> {

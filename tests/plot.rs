@@ -152,7 +152,7 @@ fn run_dir_is_plotted_with_dt_from_model_ron() {
     write_npy(dir.path().join("P.v.npy"), &v).unwrap();
     std::fs::write(
         dir.path().join("model.ron"),
-        "Model(\n    dt: 0.5,\n    seed: 1,\n    cells: [],\n)\n",
+        "Model(\n    dt: 0.5,\n    seed: 1,\n    cells: [(name: \"P\", kind: \"LIF\", params: ())],\n)\n",
     )
     .unwrap();
     assert_eq!(run_dir_dt(dir.path()).unwrap(), Some(0.5));
@@ -178,6 +178,7 @@ fn run_dir_is_plotted_with_dt_from_model_ron() {
     assert_eq!(spike_marks(&raster), n_spikes);
     assert!(raster.contains(">time (ms)</text>") && raster.contains(">neuron</text>"));
 
+    // the unit comes from the kind of the probe's target (LIF: v in mV)
     let trace = std::fs::read_to_string(dir.path().join("P.v.svg")).unwrap();
     assert!(trace.contains(">v (mV)</text>"));
     assert!(trace.contains(">time (ms)</text>"));
@@ -185,6 +186,37 @@ fn run_dir_is_plotted_with_dt_from_model_ron() {
     // 40 steps of 0.5 ms end at 20 ms, not at 40.
     assert!(has_tick(&trace, "20"));
     assert!(!has_tick(&trace, "40"));
+}
+
+/// A trace's value axis carries the unit its kind gives the compartment, and none when the
+/// kind (or the run's model.ron) does not say.
+#[test]
+fn trace_labels_take_the_unit_from_the_targets_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = Array2::from_shape_fn((10, 1), |(t, _)| t as f32);
+    for name in ["L.v", "F.v", "E.refractory_time", "X.v"] {
+        write_npy(dir.path().join(format!("{name}.npy")), &v).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("model.ron"),
+        r#"Model(dt: 1.0, cells: [
+            (name: "L", kind: "LIF", params: ()),
+            (name: "F", kind: "FitzhughNagumo", params: ()),
+            (name: "E", kind: "Ensemble", params: ()),
+            (name: "X", kind: "MyOwnKind", params: ()),
+        ])"#,
+    )
+    .unwrap();
+    plot_run_dir_auto(dir.path()).unwrap();
+    for (name, label) in [
+        ("L.v", ">v (mV)</text>"),
+        ("F.v", ">v (dimensionless)</text>"),
+        ("E.refractory_time", ">refractory_time (ms)</text>"),
+        ("X.v", ">v</text>"),
+    ] {
+        let svg = std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap();
+        assert!(svg.contains(label), "{name}: no {label}");
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Charts of a run directory: an SVG and a PNG beside every probe file.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array2, ArrayD, Axis, Ix1, Ix2};
@@ -9,6 +10,8 @@ use ndarray_npy::{ReadNpyError, ReadNpyExt};
 use super::line_chart::{LineChart, Series};
 use super::raster::Raster;
 use super::{MAX_SERIES, PlotError};
+use crate::config::Source;
+use crate::registry::Registry;
 
 /// Charts every probe file (`*.npy`, steps × units, float32 or float64) in `dir`, taking
 /// `dt_ms` as the time step, and returns the charts written, one `[svg, png]` pair per probe
@@ -21,7 +24,9 @@ use super::{MAX_SERIES, PlotError};
 ///   as Nengo's neuron output is) become a [`Raster`], one mark per nonzero value;
 /// - everything else becomes a [`LineChart`] of each unit over time, at most [`MAX_SERIES`]
 ///   units (the title says so when there are more), with the value axis labelled by
-///   compartment (`v` as "v (mV)", `decoded` as "decoded value", others by their name).
+///   compartment and the unit the target's kind gives it ([`crate::Kind::UNITS`], the kinds
+///   read from `dir/model.ron`: an LIF's `v` as "v (mV)"; `decoded` as "decoded value"; the
+///   name alone when the kind is not a built-in one or gives no unit).
 ///
 /// Row `r` (from 0) is at time `(r + 1) · dt_ms` ms. Non-finite values are skipped, and the
 /// title says "(NaN values skipped)" (or "(infinite values skipped)") when there were any.
@@ -31,9 +36,27 @@ use super::{MAX_SERIES, PlotError};
 /// array; [`PlotError::Png`] if a PNG cannot be rendered; [`PlotError::Write`] naming the chart
 /// if it cannot be written. Charts written before an error stay written.
 pub fn plot_run_dir(dir: &Path, dt_ms: f64) -> Result<Vec<[PathBuf; 2]>, PlotError> {
+    let kinds = target_kinds(dir);
     probe_files(dir)?
         .iter()
-        .map(|path| plot_probe(path, dt_ms))
+        .map(|path| plot_probe(path, dt_ms, &kinds))
+        .collect()
+}
+
+/// The kind of every entity named in `dir/model.ron`, when it exists and parses (a run
+/// written by `cortecs run`); empty otherwise.
+fn target_kinds(dir: &Path) -> HashMap<String, String> {
+    let path = dir.join("model.ron");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return HashMap::new();
+    };
+    let Ok(config) = Source::new(&text, &path).parse() else {
+        return HashMap::new();
+    };
+    [config.cells, config.inputs, config.synapses]
+        .into_iter()
+        .flatten()
+        .map(|e| (e.name, e.kind))
         .collect()
 }
 
@@ -129,7 +152,11 @@ pub(crate) fn spike_probes(dir: &Path) -> Result<Vec<(String, usize, Array2<f64>
 
 /// Charts the probe file at `path` as `<stem>.svg` and `<stem>.png` beside it and returns
 /// their paths.
-fn plot_probe(path: &Path, dt_ms: f64) -> Result<[PathBuf; 2], PlotError> {
+fn plot_probe(
+    path: &Path,
+    dt_ms: f64,
+    kinds: &HashMap<String, String>,
+) -> Result<[PathBuf; 2], PlotError> {
     let data = read_probe(path)?;
     let stem = path
         .file_stem()
@@ -147,7 +174,9 @@ fn plot_probe(path: &Path, dt_ms: f64) -> Result<[PathBuf; 2], PlotError> {
     if compartment == "s" || (compartment == "output" && is_spike_train(&data)) {
         raster(&data, title, first_unit, dt_ms).save(&out)
     } else {
-        trace_chart(&data, title, compartment, first_unit, dt_ms).save(&out)
+        let target = stem.split('.').next().unwrap_or_default();
+        let label = value_label(kinds.get(target).map(String::as_str), compartment);
+        trace_chart(&data, title, label, first_unit, dt_ms).save(&out)
     }
 }
 
@@ -199,11 +228,12 @@ fn raster(data: &Array2<f64>, title: String, first_unit: usize, dt_ms: f64) -> R
     }
 }
 
-/// A line chart of the first [`MAX_SERIES`] units of `data` (steps × units) over time.
+/// A line chart of the first [`MAX_SERIES`] units of `data` (steps × units) over time, its
+/// value axis labelled `y_label`.
 fn trace_chart(
     data: &Array2<f64>,
     mut title: String,
-    compartment: &str,
+    y_label: String,
     first_unit: usize,
     dt_ms: f64,
 ) -> LineChart {
@@ -226,19 +256,24 @@ fn trace_chart(
     LineChart {
         title,
         x_label: "time (ms)".into(),
-        y_label: value_label(compartment).into(),
+        y_label,
         series,
         log_x: false,
         log_y: false,
     }
 }
 
-/// The value-axis label of a compartment, with its unit where it has one.
-fn value_label(compartment: &str) -> &str {
-    match compartment {
-        "v" => "v (mV)",
-        "decoded" => "decoded value",
-        other => other,
+/// The value-axis label of `compartment` of an entity of built-in kind `kind`: its name and,
+/// where the kind gives one ([`crate::Kind::UNITS`]), its unit (`v (mV)`); a decoded probe is
+/// "decoded value".
+fn value_label(kind: Option<&str>, compartment: &str) -> String {
+    if compartment == "decoded" {
+        return "decoded value".into();
+    }
+    let registry = Registry::with_builtins();
+    match kind.and_then(|k| registry.kind(k)?.unit(compartment)) {
+        Some(unit) => format!("{compartment} ({unit})"),
+        None => compartment.to_owned(),
     }
 }
 

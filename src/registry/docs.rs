@@ -38,6 +38,8 @@ pub struct KindDoc {
     pub doc: &'static str,
     /// Compartments an entity of this kind has.
     pub compartments: &'static [&'static str],
+    /// The unit of each compartment that has one ([`crate::Kind::UNITS`]).
+    pub units: &'static [(&'static str, &'static str)],
     /// Its parameters (empty when the kind gives no source).
     pub params: Vec<ParamDoc>,
 }
@@ -247,6 +249,7 @@ pub fn kind_doc(entry: &KindEntry) -> KindDoc {
         role: entry.role,
         doc: entry.doc,
         compartments: entry.compartments,
+        units: entry.units,
         params,
     }
 }
@@ -266,13 +269,31 @@ fn role_name(r: Role) -> &'static str {
     }
 }
 
+/// The compartments of `k`, each written by `name` and followed by its unit in parentheses
+/// when it has one, separated by commas.
+fn compartment_list(k: &KindDoc, name: impl Fn(&str) -> String) -> String {
+    let entries: Vec<String> = k
+        .compartments
+        .iter()
+        .map(|c| match k.units.iter().find(|(u, _)| u == c) {
+            Some((_, unit)) => format!("{} ({unit})", name(c)),
+            None => name(c),
+        })
+        .collect();
+    entries.join(", ")
+}
+
 /// Plain-text listing for the terminal (`cortecs kinds [NAME]`).
 pub fn text(docs: &[KindDoc]) -> String {
     let mut s = String::new();
     for k in docs {
         let _ = writeln!(s, "{} ({}) — {}", k.name, role_name(k.role), k.doc);
         if !k.compartments.is_empty() {
-            let _ = writeln!(s, "  compartments: {}", k.compartments.join(", "));
+            let _ = writeln!(
+                s,
+                "  compartments: {}",
+                compartment_list(k, |c| c.to_owned())
+            );
         }
         for p in &k.params {
             let default = p.default.as_deref().unwrap_or("required");
@@ -310,8 +331,8 @@ pub fn markdown(docs: &[KindDoc]) -> String {
             k.doc
         );
         if !k.compartments.is_empty() {
-            let names: Vec<String> = k.compartments.iter().map(|c| format!("`{c}`")).collect();
-            let _ = writeln!(s, "\nCompartments: {}.", names.join(", "));
+            let names = compartment_list(k, |c| format!("`{c}`"));
+            let _ = writeln!(s, "\nCompartments: {names}.");
         }
         if !k.params.is_empty() {
             s.push_str(

@@ -119,6 +119,10 @@ pub trait Kind: 'static {
     const DOC: &'static str;
     /// Reference names of the compartments its entities have (for probes and persistence).
     const COMPARTMENTS: &'static [&'static str];
+    /// The unit of each compartment that has one, as `(compartment, unit)` pairs (`("v",
+    /// "mV")`, `("rfr", "ms")`, `("output", "Hz")`), for `cortecs kinds`, docs/configs.md and
+    /// the axis labels of plots; a compartment not listed is shown without a unit.
+    const UNITS: &'static [(&'static str, &'static str)] = &[];
     /// Whether the kind wires NEF objects (ensembles, nodes) and takes Nengo endpoints such as
     /// `"A.neurons"` or `"stim[0]"` (see [`Endpoint::selector`]); other kinds wire
     /// populations by name.

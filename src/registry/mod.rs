@@ -43,6 +43,8 @@ pub struct KindEntry {
     pub doc: &'static str,
     /// Reference names of the compartments an entity of this kind has.
     pub compartments: &'static [&'static str],
+    /// [`Kind::UNITS`]: the unit of each compartment that has one.
+    pub units: &'static [(&'static str, &'static str)],
     /// Whether it wires NEF objects ([`Kind::NEF`]).
     pub nef: bool,
     /// [`Kind::PARAMS_SOURCE`].
@@ -50,6 +52,16 @@ pub struct KindEntry {
     pub(crate) resolve: fn(&str) -> Result<String, String>,
     pub(crate) build: BuildFn,
     pub(crate) add_systems: fn(&mut StepSchedule),
+}
+
+impl KindEntry {
+    /// The unit of `compartment` ([`Kind::UNITS`]), if it has one.
+    pub fn unit(&self, compartment: &str) -> Option<&'static str> {
+        self.units
+            .iter()
+            .find(|(c, _)| *c == compartment)
+            .map(|(_, u)| *u)
+    }
 }
 
 /// All kinds and named arrays a model can use.
@@ -129,6 +141,7 @@ impl Registry {
                 role: K::ROLE,
                 doc: K::DOC,
                 compartments: K::COMPARTMENTS,
+                units: K::UNITS,
                 nef: K::NEF,
                 params_source: K::PARAMS_SOURCE,
                 resolve: kind::resolve_erased::<K>,

@@ -49,6 +49,7 @@ impl Kind for Poisson {
     const ROLE: Role = Role::Cell;
     const DOC: &'static str = "Poisson spike encoder (ngclearn PoissonCell)";
     const COMPARTMENTS: &'static [&'static str] = ENCODER_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] = &[("tols", "ms")];
     type Params = PoissonParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("encoders.rs"), "PoissonParams"));
@@ -100,6 +101,7 @@ impl Kind for Bernoulli {
     const ROLE: Role = Role::Cell;
     const DOC: &'static str = "Bernoulli spike encoder (ngclearn BernoulliCell)";
     const COMPARTMENTS: &'static [&'static str] = ENCODER_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] = &[("tols", "ms")];
     type Params = BernoulliParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("encoders.rs"), "BernoulliParams"));

@@ -17,6 +17,11 @@ impl Kind for FitzhughNagumo {
     const ROLE: Role = Role::Cell;
     const DOC: &'static str = "FitzHugh–Nagumo cell (ngclearn FitzhughNagumoCell)";
     const COMPARTMENTS: &'static [&'static str] = TWO_VARIABLE_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] = &[
+        ("v", "dimensionless"),
+        ("w", "dimensionless"),
+        ("tols", "ms"),
+    ];
     type Params = FitzhughNagumoParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
         include_str!("../../../components/src/neurons/spiking/fitzhugh_nagumo.rs"),

@@ -15,6 +15,7 @@ impl Kind for Iaf {
     const DOC: &'static str = "current-based leaky integrate-and-fire neuron (Brian2/NEST): \
                                exact integration, fixed threshold, reset, refractory period";
     const COMPARTMENTS: &'static [&'static str] = IAF_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] = &[("v", "mV"), ("rfr", "ms")];
     type Params = IafParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
         include_str!("../../../components/src/neurons/spiking/iaf.rs"),

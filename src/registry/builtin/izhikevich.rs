@@ -19,6 +19,8 @@ impl Kind for Izhikevich {
     const DOC: &'static str =
         "Izhikevich cell with named firing-pattern presets (ngclearn IzhikevichCell)";
     const COMPARTMENTS: &'static [&'static str] = TWO_VARIABLE_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] =
+        &[("v", "mV"), ("w", "mV"), ("tols", "ms")];
     type Params = IzhikevichParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
         include_str!("../../../components/src/neurons/spiking/izhikevich.rs"),

@@ -7,6 +7,15 @@ use crate::components::synapses::Afferents;
 use crate::registry::{BuildCtx, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
+/// Units of the LIF and QuadLIF compartments (ngclearn: voltages in mV, times in ms).
+const LIF_UNITS: &[(&str, &str)] = &[
+    ("v", "mV"),
+    ("thr_theta", "mV"),
+    ("v_thr", "mV"),
+    ("rfr", "ms"),
+    ("tols", "ms"),
+];
+
 /// `"LIF"` — ngclearn's `LIFCell` (see [`LifParams`]).
 pub struct Lif;
 
@@ -16,6 +25,7 @@ impl Kind for Lif {
     const DOC: &'static str =
         "leaky integrate-and-fire cell with adaptive threshold (ngclearn LIFCell)";
     const COMPARTMENTS: &'static [&'static str] = LIF_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] = LIF_UNITS;
     type Params = LifParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
         include_str!("../../../components/src/neurons/spiking/lif.rs"),
@@ -46,6 +56,7 @@ impl Kind for QuadLif {
     const DOC: &'static str =
         "quadratic leaky integrate-and-fire cell with adaptive threshold (ngclearn QuadLIFCell)";
     const COMPARTMENTS: &'static [&'static str] = LIF_COMPARTMENTS;
+    const UNITS: &'static [(&'static str, &'static str)] = LIF_UNITS;
     type Params = QuadLifParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
         include_str!("../../../components/src/neurons/spiking/quad_lif.rs"),

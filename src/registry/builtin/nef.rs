@@ -59,6 +59,12 @@ impl Kind for Ensemble {
                                Tanh)";
     const COMPARTMENTS: &'static [&'static str] =
         &["input", "voltage", "refractory_time", "output"];
+    const UNITS: &'static [(&'static str, &'static str)] = &[
+        ("input", "dimensionless"),
+        ("voltage", "dimensionless"),
+        ("refractory_time", "ms"),
+        ("output", "Hz"),
+    ];
     const NEF: bool = true;
     type Params = EnsembleParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((

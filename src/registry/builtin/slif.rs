@@ -27,6 +27,7 @@ impl Kind for Slif {
         "surrogate",
         "threshold0",
     ];
+    const UNITS: &'static [(&'static str, &'static str)] = &[("rfr", "ms"), ("tols", "ms")];
     type Params = SlifParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> = Some((
         include_str!("../../../components/src/neurons/spiking/slif.rs"),
