@@ -188,6 +188,27 @@ fn run_dir_is_plotted_with_dt_from_model_ron() {
     assert!(!has_tick(&trace, "40"));
 }
 
+/// A probe sampled every k steps (`sample_every` in the run's model.ron) has a row every k·dt:
+/// its time axis spans rows × k × dt.
+#[test]
+fn sampled_probes_are_drawn_at_their_sample_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = Array2::from_shape_fn((10, 1), |(t, _)| t as f32);
+    write_npy(dir.path().join("L.v.npy"), &v).unwrap();
+    std::fs::write(
+        dir.path().join("model.ron"),
+        r#"Model(dt: 1.0, cells: [(name: "L", kind: "LIF", params: ())],
+             probes: [(target: "L", compartment: "v", sample_every: 10)])"#,
+    )
+    .unwrap();
+    plot_run_dir_auto(dir.path()).unwrap();
+    let svg = std::fs::read_to_string(dir.path().join("L.v.svg")).unwrap();
+    assert!(
+        has_tick(&svg, "100"),
+        "10 rows × 10 steps × 1 ms end at 100 ms"
+    );
+}
+
 /// A trace's value axis carries the unit its kind gives the compartment, and none when the
 /// kind (or the run's model.ron) does not say.
 #[test]

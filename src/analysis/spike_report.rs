@@ -36,7 +36,7 @@ use super::report::TABLE_ROWS;
 use super::spikes::{IsiStats, firing_rates, isi_stats, spike_counts};
 use crate::Real;
 use crate::error::Error;
-use crate::plot::run_dir::{run_dir_dt, spike_probes};
+use crate::plot::run_dir::{RunLayout, run_dir_dt, spike_probes};
 
 /// The spike statistics of one probe, one entry per neuron.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +45,10 @@ pub struct SpikeReport {
     pub probe: String,
     /// The unit of the first column (a probe of a slice starts at its slice's start).
     pub first_unit: usize,
-    /// The recording's length (ms): rows × dt.
+    /// Steps between recorded rows (the probe's `sample_every`): above 1, spikes on the steps
+    /// between samples were not recorded, and counts and rates miss them.
+    pub sample_every: u64,
+    /// The recording's length (ms): rows × sample_every × dt.
     pub duration_ms: f64,
     /// Spikes per neuron.
     pub counts: Vec<usize>,
@@ -57,7 +60,8 @@ pub struct SpikeReport {
 }
 
 /// The [`SpikeReport`] of every spike probe in run directory `dir` (the probes `cortecs plot`
-/// draws as rasters), with the step from its `model.ron` (1 ms without one).
+/// draws as rasters), with the step and each probe's `sample_every` from its `model.ron`
+/// (1 ms and every step without one).
 ///
 /// Errors ([`Error::Build`], naming the directory or file): no probe files, a probe that is not
 /// a float array, no spike probe among them.
@@ -65,6 +69,7 @@ pub fn spike_report(dir: &Path) -> Result<Vec<SpikeReport>, Error> {
     let fail = |e: &dyn std::fmt::Display| Error::Build(e.to_string());
     let dt_ms = run_dir_dt(dir).map_err(|e| fail(&e))?.unwrap_or(1.0);
     let probes = spike_probes(dir).map_err(|e| fail(&e))?;
+    let layout = RunLayout::read(dir);
     if probes.is_empty() {
         return Err(Error::Build(format!(
             "{}: no spike probes (compartment `s`, or a neuron `output` of 0s and one spike \
@@ -76,8 +81,11 @@ pub fn spike_report(dir: &Path) -> Result<Vec<SpikeReport>, Error> {
         .into_iter()
         .map(|(probe, first_unit, data)| {
             let data: Array2<Real> = data.mapv(|v| v as Real);
+            let sample_every = layout.sample_every(&probe);
+            let dt_ms = dt_ms * sample_every as f64;
             let stats = |e: super::spikes::AnalysisError| Error::Build(format!("{probe}: {e}"));
             Ok(SpikeReport {
+                sample_every,
                 duration_ms: data.nrows() as f64 * dt_ms,
                 counts: spike_counts(data.view()),
                 rates_hz: firing_rates(data.view(), dt_ms).map_err(stats)?,
@@ -122,6 +130,13 @@ impl std::fmt::Display for SpikeReport {
             "{}: {n} neurons, {total} spikes in {} ms, mean rate {mean:.3} Hz",
             self.probe, self.duration_ms
         )?;
+        if self.sample_every > 1 {
+            writeln!(
+                f,
+                "  (sampled every {} steps: spikes between samples were not recorded)",
+                self.sample_every
+            )?;
+        }
         writeln!(
             f,
             "{:>6}  {:>7}  {:>10}  {:>13}  {:>12}  {:>7}",

@@ -11,6 +11,7 @@ use super::line_chart::{LineChart, Series};
 use super::raster::Raster;
 use super::{MAX_SERIES, PlotError};
 use crate::config::Source;
+use crate::probe::ProbeSpec;
 use crate::registry::Registry;
 
 /// Charts every probe file (`*.npy`, steps × units, float32 or float64) in `dir`, taking
@@ -28,7 +29,8 @@ use crate::registry::Registry;
 ///   read from `dir/model.ron`: an LIF's `v` as "v (mV)"; `decoded` as "decoded value"; the
 ///   name alone when the kind is not a built-in one or gives no unit).
 ///
-/// Row `r` (from 0) is at time `(r + 1) · dt_ms` ms. Non-finite values are skipped, and the
+/// Row `r` (from 0) is at time `(r + 1) · k · dt_ms` ms, where `k` is the probe's
+/// `sample_every` in `dir/model.ron` (1 without one). Non-finite values are skipped, and the
 /// title says "(NaN values skipped)" (or "(infinite values skipped)") when there were any.
 ///
 /// Errors: [`PlotError::NoProbes`] if `dir` holds no `.npy` file; [`PlotError::Read`] naming
@@ -36,28 +38,55 @@ use crate::registry::Registry;
 /// array; [`PlotError::Png`] if a PNG cannot be rendered; [`PlotError::Write`] naming the chart
 /// if it cannot be written. Charts written before an error stay written.
 pub fn plot_run_dir(dir: &Path, dt_ms: f64) -> Result<Vec<[PathBuf; 2]>, PlotError> {
-    let kinds = target_kinds(dir);
+    let layout = RunLayout::read(dir);
     probe_files(dir)?
         .iter()
-        .map(|path| plot_probe(path, dt_ms, &kinds))
+        .map(|path| plot_probe(path, dt_ms, &layout))
         .collect()
 }
 
-/// The kind of every entity named in `dir/model.ron`, when it exists and parses (a run
-/// written by `cortecs run`); empty otherwise.
-fn target_kinds(dir: &Path) -> HashMap<String, String> {
-    let path = dir.join("model.ron");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return HashMap::new();
-    };
-    let Ok(config) = Source::new(&text, &path).parse() else {
-        return HashMap::new();
-    };
-    [config.cells, config.inputs, config.synapses]
-        .into_iter()
-        .flatten()
-        .map(|e| (e.name, e.kind))
-        .collect()
+/// What a run's `model.ron` says about its probe files.
+#[derive(Default)]
+pub(crate) struct RunLayout {
+    /// The kind of every entity, by name.
+    kinds: HashMap<String, String>,
+    /// `sample_every` of every probe, by file stem.
+    every: HashMap<String, u64>,
+}
+
+impl RunLayout {
+    /// The layout `dir/model.ron` gives, when it exists and parses (a run written by
+    /// `cortecs run`); empty otherwise.
+    pub(crate) fn read(dir: &Path) -> Self {
+        let path = dir.join("model.ron");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Self::default();
+        };
+        let Ok(config) = Source::new(&text, &path).parse() else {
+            return Self::default();
+        };
+        let every = ProbeSpec::file_names(&config.probes)
+            .into_iter()
+            .zip(&config.probes)
+            .map(|(name, p)| (name.trim_end_matches(".npy").to_owned(), p.sample_every))
+            .collect();
+        let kinds = [config.cells, config.inputs, config.synapses]
+            .into_iter()
+            .flatten()
+            .map(|e| (e.name, e.kind))
+            .collect();
+        Self { kinds, every }
+    }
+
+    /// The kind of entity `target`, if known.
+    fn kind(&self, target: &str) -> Option<&str> {
+        self.kinds.get(target).map(String::as_str)
+    }
+
+    /// The steps between rows of the probe file with stem `stem` (1 when not known).
+    pub(crate) fn sample_every(&self, stem: &str) -> u64 {
+        self.every.get(stem).copied().unwrap_or(1).max(1)
+    }
 }
 
 /// [`plot_run_dir`] with the time step the run recorded in `dir/model.ron` ([`run_dir_dt`]),
@@ -152,17 +181,15 @@ pub(crate) fn spike_probes(dir: &Path) -> Result<Vec<(String, usize, Array2<f64>
 
 /// Charts the probe file at `path` as `<stem>.svg` and `<stem>.png` beside it and returns
 /// their paths.
-fn plot_probe(
-    path: &Path,
-    dt_ms: f64,
-    kinds: &HashMap<String, String>,
-) -> Result<[PathBuf; 2], PlotError> {
+fn plot_probe(path: &Path, dt_ms: f64, layout: &RunLayout) -> Result<[PathBuf; 2], PlotError> {
     let data = read_probe(path)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let (compartment, first_unit) = parse_probe_name(&stem);
+    // a probe sampled every k steps has a row every k·dt
+    let dt_ms = dt_ms * layout.sample_every(&stem) as f64;
     let mut title = stem.clone();
     if data.iter().any(|v| v.is_nan()) {
         title.push_str(" (NaN values skipped)");
@@ -175,7 +202,7 @@ fn plot_probe(
         raster(&data, title, first_unit, dt_ms).save(&out)
     } else {
         let target = stem.split('.').next().unwrap_or_default();
-        let label = value_label(kinds.get(target).map(String::as_str), compartment);
+        let label = value_label(layout.kind(target), compartment);
         trace_chart(&data, title, label, first_unit, dt_ms).save(&out)
     }
 }
