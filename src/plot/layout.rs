@@ -163,14 +163,15 @@ impl Canvas {
         self.frame();
     }
 
-    /// Draws the pixel points `px` joined in order (a single point as a dot) in `color`.
+    /// Draws the pixel points `px` joined in order (a single point as a dot of radius 3, large
+    /// enough to find on its own) in `color`.
     pub fn polyline(&mut self, px: Vec<(f64, f64)>, color: Color) {
         match px.as_slice() {
             [] => {}
             &[(cx, cy)] => self.drawing.push(Mark::Circle {
                 cx,
                 cy,
-                r: 1.5,
+                r: 3.0,
                 fill: color,
             }),
             _ => self.drawing.push(Mark::Polyline {
