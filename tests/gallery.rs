@@ -245,10 +245,17 @@ fn two_mirrored_neurons_decode_x_and_x_squared() {
         let decoded = d.decoded.as_ref().unwrap();
         let xs = ensemble_report(&m, "A", 201).unwrap().xs;
         let curves = rates_at(&m, "A", &xs);
+        // … and the ideal beside it is the connection's function
+        let ideal = d.ideal.as_ref().unwrap();
+        let mut sq = 0.0;
         for p in 0..xs.len() {
             let y = curves[[p, 0]] * expected[0] + curves[[p, 1]] * expected[1];
             assert!((decoded[[p, 0]] - y).abs() < 1e-9);
+            assert!((ideal[[p, 0]] - f(xs[p])).abs() < 1e-12);
+            sq += (y - f(xs[p])).powi(2);
         }
+        let curve = d.curve_rmse().unwrap()[0];
+        assert!((curve - (sq / xs.len() as f64).sqrt()).abs() < 1e-9);
     }
     let x = decoder_report(&m, "A_x", 201).unwrap().unwrap();
     let (d0, d1) = (x.normalized[[0, 0]], x.normalized[[1, 0]]);
@@ -339,6 +346,8 @@ fn cortecs_tuning_prints_writes_and_draws() {
     assert_eq!(rates, ensemble_report(&m, "A", 51).unwrap().rates);
     let decoders: Array2<f64> = npz.by_name("A_x.decoders").unwrap();
     assert_eq!(&decoders, m.decoders("A_x").unwrap().unwrap().values);
+    let ideal: Array2<f64> = npz.by_name("A_x_squared.ideal").unwrap();
+    assert_eq!(ideal.dim(), (51, 1));
     for stem in ["A.tuning", "B.tuning", "A_x.decoded", "A_x_squared.decoded"] {
         for ext in ["svg", "png"] {
             let path = out.join(format!("{stem}.{ext}"));

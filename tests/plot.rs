@@ -643,3 +643,21 @@ fn long_legend_names_are_cut_to_fit_beside_the_plot() {
     assert!(dark_pixels(&image, (1592, 1600, 0, 960)).is_empty());
     assert!(!dark_pixels(&image, (1300, 1592, 100, 130)).is_empty());
 }
+
+/// A title wider than the chart is cut short with an ellipsis instead of running off the image.
+#[test]
+fn long_titles_are_cut_to_the_chart_width() {
+    let long = "a title that goes on and on about the probe it names ".repeat(4);
+    let xs = [0.0, 1.0];
+    let mut c = chart(vec![series("s", &xs, &xs)]);
+    c.title = long.clone();
+    let svg = c.to_svg();
+    let title = svg
+        .lines()
+        .find(|l| l.contains("class=\"title\""))
+        .expect("a title");
+    assert!(title.ends_with("…</text>"), "{title}");
+    assert!(!svg.contains(long.trim()));
+    c.title = "short".into();
+    assert!(c.to_svg().contains(">short</text>"));
+}

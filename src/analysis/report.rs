@@ -93,6 +93,9 @@ pub struct DecoderReport {
     /// For a 1-D pre ensemble, the decoded function at its report points, `rates · D`
     /// (points × function dimensions): the estimate of `f(x)` on `[−radius, radius]`.
     pub decoded: Option<Array2<f64>>,
+    /// For a 1-D pre ensemble, the function itself at the same points, `f(x)` (`x` for a
+    /// connection without a function): what `decoded` estimates.
+    pub ideal: Option<Array2<f64>>,
 }
 
 /// The neurons and tuning curves of ensemble `name` at `points` evenly spaced points.
@@ -157,6 +160,7 @@ pub fn decoder_report(
     let Some(crate::model::Decoders {
         values: decoders,
         solver_rmse: rmse,
+        function,
     }) = model.decoders(name)?
     else {
         return Ok(None);
@@ -175,10 +179,25 @@ pub fn decoder_report(
         row *= n.max_rate;
     }
     let decoded = (!curves.along_encoders).then(|| curves.rates.dot(decoders));
+    let ideal = (!curves.along_encoders).then(|| {
+        let dims = decoders.ncols();
+        let mut ideal = Array2::zeros((curves.xs.len(), dims));
+        for (x, mut row) in curves.xs.iter().zip(ideal.rows_mut()) {
+            match function {
+                Some(f) if f.size_in() == 1 && f.size_out() == dims => {
+                    f.eval(&[*x], row.as_slice_mut().expect("a standard-layout row"));
+                }
+                Some(_) => row.fill(f64::NAN),
+                None => row.fill(*x),
+            }
+        }
+        ideal
+    });
     Ok(Some(DecoderReport {
         name: name.to_owned(),
         pre,
         decoded,
+        ideal,
         decoders: decoders.clone(),
         normalized,
         solver_rmse: rmse.to_vec(),
@@ -231,6 +250,26 @@ impl std::fmt::Display for EnsembleReport {
     }
 }
 
+impl DecoderReport {
+    /// For a 1-D pre ensemble, the RMSE of [`decoded`](Self::decoded) against
+    /// [`ideal`](Self::ideal) over the evenly spaced report points, per function dimension
+    /// (the solver's RMSE is over the eval points instead).
+    pub fn curve_rmse(&self) -> Option<Vec<f64>> {
+        let (decoded, ideal) = (self.decoded.as_ref()?, self.ideal.as_ref()?);
+        Some(
+            decoded
+                .columns()
+                .into_iter()
+                .zip(ideal.columns())
+                .map(|(d, f)| {
+                    let sq: f64 = d.iter().zip(f).map(|(d, f)| (d - f).powi(2)).sum();
+                    (sq / d.len().max(1) as f64).sqrt()
+                })
+                .collect(),
+        )
+    }
+}
+
 impl std::fmt::Display for DecoderReport {
     /// A heading line with the solver's RMSE, then one row per neuron (the first
     /// [`TABLE_ROWS`], then how many more): its decoders, then the same times its max rate.
@@ -246,6 +285,14 @@ impl std::fmt::Display for DecoderReport {
             self.decoders.ncols(),
             rmse.join(", ")
         )?;
+        if let Some(curve) = self.curve_rmse() {
+            let curve: Vec<String> = curve.iter().map(|r| format!("{r:.4}")).collect();
+            writeln!(
+                f,
+                "  RMSE of the decoded function against f(x) on [−radius, radius]: [{}]",
+                curve.join(", ")
+            )?;
+        }
         let rows = self.decoders.rows().into_iter().zip(self.normalized.rows());
         for (i, (row, norm)) in rows.enumerate().take(TABLE_ROWS) {
             let parts: Vec<String> = row.iter().map(|d| format!("{d:>12.6}")).collect();

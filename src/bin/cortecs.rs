@@ -550,16 +550,23 @@ fn tuning(config: &Path, out: Option<&Path>, points: usize) -> Result<(), Error>
             charts.push((format!("{}.tuning", r.name), chart));
         } else if let Ok(Some(d)) = decoder_report(&model, &info.name, points) {
             println!("{d}");
-            if let Some(decoded) = &d.decoded {
+            if let (Some(decoded), Some(ideal)) = (&d.decoded, &d.ideal) {
                 let xs = ensemble_report(&model, &d.pre, points)?.xs;
+                let curve = |name: String, col: ndarray::ArrayView1<f64>| Series {
+                    name,
+                    xs: xs.clone(),
+                    ys: col.to_vec(),
+                };
                 let series = decoded
                     .columns()
                     .into_iter()
+                    .zip(ideal.columns())
                     .enumerate()
-                    .map(|(k, col)| Series {
-                        name: format!("{}[{k}]", d.name),
-                        xs: xs.clone(),
-                        ys: col.to_vec(),
+                    .flat_map(|(k, (dec, f))| {
+                        [
+                            curve(format!("decoded [{k}]"), dec),
+                            curve(format!("f(x) [{k}]"), f),
+                        ]
                     })
                     .collect();
                 let chart = LineChart {
@@ -571,6 +578,7 @@ fn tuning(config: &Path, out: Option<&Path>, points: usize) -> Result<(), Error>
                 };
                 charts.push((format!("{}.decoded", d.name), chart));
                 arrays.push((format!("{}.decoded", d.name), decoded.clone()));
+                arrays.push((format!("{}.ideal", d.name), ideal.clone()));
             }
             arrays.push((format!("{}.decoders", d.name), d.decoders));
         }

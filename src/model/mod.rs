@@ -41,6 +41,8 @@ pub struct Decoders<'a> {
     pub values: &'a Array2<f64>,
     /// The solver's RMSE on the eval points, per function dimension (function units).
     pub solver_rmse: &'a [f64],
+    /// The function the decoders approximate (`None`: the identity).
+    pub function: Option<&'a crate::components::nef::function::Function>,
 }
 
 /// What the model knows about one of its entities.
@@ -679,6 +681,7 @@ impl Model {
                 c.decoders.as_ref().map(|(d, rmse)| Decoders {
                     values: d,
                     solver_rmse: rmse,
+                    function: c.decoded_function.as_ref(),
                 })
             })
             .ok_or_else(|| Error::Build(format!("`{name}` is not a Connection")))

@@ -26,6 +26,8 @@ const LEGEND_LABEL_X: f64 = LEGEND_X + 26.0;
 const LEGEND_LABEL_WIDTH: f64 = WIDTH - LEGEND_LABEL_X - 5.0;
 /// Font size of ordinary text (tick labels, axis labels, legend), in pixels.
 const TEXT_SIZE: f64 = 12.0;
+/// Font size of the title, in pixels; a title wider than the chart is cut short.
+const TITLE_SIZE: f64 = 16.0;
 /// Colour of grid lines.
 const GRID: Color = Color::hex(0xe5e5e5);
 /// Series colours, used in order and then repeated (matplotlib's `tab20`).
@@ -83,7 +85,15 @@ impl Canvas {
         let mut canvas = Self {
             drawing: Drawing::default(),
         };
-        canvas.text(title, WIDTH / 2.0, 28.0, Anchor::Middle, "title", 16.0);
+        let title = shorten(title, TITLE_SIZE, WIDTH - 20.0);
+        canvas.text(
+            &title,
+            WIDTH / 2.0,
+            28.0,
+            Anchor::Middle,
+            "title",
+            TITLE_SIZE,
+        );
         canvas.text(
             x_label,
             mid_x,
@@ -227,7 +237,7 @@ impl Canvas {
                 color: PALETTE[i % PALETTE.len()],
                 width: 2.0,
             });
-            let label = shorten(name, LEGEND_LABEL_WIDTH);
+            let label = shorten(name, TEXT_SIZE, LEGEND_LABEL_WIDTH);
             self.text(
                 &label,
                 LEGEND_LABEL_X,
@@ -271,14 +281,14 @@ fn plain_text(
     }
 }
 
-/// `name`, cut short with an ellipsis if it is wider than `max_width` pixels in ordinary text
-/// ([`text_width`] at [`TEXT_SIZE`]).
-fn shorten(name: &str, max_width: f64) -> String {
-    if text_width(name, TEXT_SIZE) <= max_width {
+/// `name`, cut short with an ellipsis if it is wider than `max_width` pixels set at `size`
+/// pixels per em ([`text_width`]).
+fn shorten(name: &str, size: f64, max_width: f64) -> String {
+    if text_width(name, size) <= max_width {
         return name.to_owned();
     }
-    let room = max_width - text_width("…", TEXT_SIZE);
-    let kept = chars_within(name, TEXT_SIZE, room);
+    let room = max_width - text_width("…", size);
+    let kept = chars_within(name, size, room);
     let mut short: String = name.chars().take(kept).collect();
     short.truncate(short.trim_end().len());
     short.push('…');

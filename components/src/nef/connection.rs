@@ -137,6 +137,9 @@ pub struct Connection {
     /// Decoders (neurons × function dims) of a decoded connection, and their RMSE on the eval
     /// points per dimension.
     pub decoders: Option<(Array2<f64>, Vec<f64>)>,
+    /// The function a decoded connection's decoders approximate, of the (sliced) represented
+    /// value (`None`: the identity, or not a decoded connection).
+    pub decoded_function: Option<Function>,
     /// The transform as a dense matrix (outputs × function or pre dims), in `f64`.
     pub transform: Array2<f64>,
     v: Vec<Real>,
@@ -264,7 +267,7 @@ pub fn build_connection(
         .to_dense(size_mid)
         .map_err(|e| err("transform", e.to_string()))?;
     // Weights, pre × post: Wᵀ = (T·Dᵀ)ᵀ = D·Tᵀ for decoded, Tᵀ otherwise.
-    let (w, pre_index, runtime_fn, decoders) = match pre {
+    let (w, pre_index, runtime_fn, decoders, decoded_function) = match pre {
         PreSide::Decoded(ens, slice) => {
             // Only the ensemble's own eval points are shared.
             let shared = cache
@@ -286,11 +289,17 @@ pub fn build_connection(
             let (d, rmses) =
                 solve_decoders(ens, points.view(), &slice, function.as_ref(), p, shared)?;
             let w = d.dot(&t.t());
-            (w, None, None, Some((d, rmses)))
+            (w, None, None, Some((d, rmses)), function)
         }
         PreSide::Neurons(slice) | PreSide::Node(slice) => {
             let all = slice.iter().copied().eq(0..slice.len());
-            (t.t().to_owned(), (!all).then_some(slice), function, None)
+            (
+                t.t().to_owned(),
+                (!all).then_some(slice),
+                function,
+                None,
+                None,
+            )
         }
     };
     if let Some(bad) = w.iter().find(|x| !x.is_finite()) {
@@ -318,6 +327,7 @@ pub fn build_connection(
         filter: p.synapse.discretize(dt),
         state: FilterState::new(n_cols),
         decoders,
+        decoded_function,
         transform: t,
         v: vec![0.0; v_len.max(n_rows)],
         fx,
