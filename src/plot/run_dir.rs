@@ -52,6 +52,8 @@ pub(crate) struct RunLayout {
     kinds: HashMap<String, String>,
     /// `sample_every` of every probe, by file stem.
     every: HashMap<String, u64>,
+    /// The built-in kinds, for compartment units.
+    registry: Registry,
 }
 
 impl RunLayout {
@@ -59,11 +61,15 @@ impl RunLayout {
     /// `cortecs run`); empty otherwise.
     pub(crate) fn read(dir: &Path) -> Self {
         let path = dir.join("model.ron");
+        let empty = || Self {
+            registry: Registry::with_builtins(),
+            ..Self::default()
+        };
         let Ok(text) = std::fs::read_to_string(&path) else {
-            return Self::default();
+            return empty();
         };
         let Ok(config) = Source::new(&text, &path).parse() else {
-            return Self::default();
+            return empty();
         };
         let every = ProbeSpec::file_names(&config.probes)
             .into_iter()
@@ -75,12 +81,19 @@ impl RunLayout {
             .flatten()
             .map(|e| (e.name, e.kind))
             .collect();
-        Self { kinds, every }
+        Self {
+            kinds,
+            every,
+            registry: Registry::with_builtins(),
+        }
     }
 
-    /// The kind of entity `target`, if known.
-    fn kind(&self, target: &str) -> Option<&str> {
-        self.kinds.get(target).map(String::as_str)
+    /// The unit of `compartment` of entity `target`, if its kind is a built-in one that gives
+    /// one ([`crate::Kind::UNITS`]).
+    fn unit(&self, target: &str, compartment: &str) -> Option<&'static str> {
+        self.registry
+            .kind(self.kinds.get(target)?)?
+            .unit(compartment)
     }
 
     /// The steps between rows of the probe file with stem `stem` (1 when not known).
@@ -202,7 +215,7 @@ fn plot_probe(path: &Path, dt_ms: f64, layout: &RunLayout) -> Result<[PathBuf; 2
         raster(&data, title, first_unit, dt_ms).save(&out)
     } else {
         let target = stem.split('.').next().unwrap_or_default();
-        let label = value_label(layout.kind(target), compartment);
+        let label = value_label(layout, target, compartment);
         trace_chart(&data, title, label, first_unit, dt_ms).save(&out)
     }
 }
@@ -290,15 +303,14 @@ fn trace_chart(
     }
 }
 
-/// The value-axis label of `compartment` of an entity of built-in kind `kind`: its name and,
-/// where the kind gives one ([`crate::Kind::UNITS`]), its unit (`v (mV)`); a decoded probe is
-/// "decoded value".
-fn value_label(kind: Option<&str>, compartment: &str) -> String {
+/// The value-axis label of `compartment` of entity `target`: its name and, where the target's
+/// kind gives one ([`RunLayout::unit`]), its unit (`v (mV)`); a decoded probe is "decoded
+/// value".
+fn value_label(layout: &RunLayout, target: &str, compartment: &str) -> String {
     if compartment == "decoded" {
         return "decoded value".into();
     }
-    let registry = Registry::with_builtins();
-    match kind.and_then(|k| registry.kind(k)?.unit(compartment)) {
+    match layout.unit(target, compartment) {
         Some(unit) => format!("{compartment} ({unit})"),
         None => compartment.to_owned(),
     }
