@@ -3,7 +3,7 @@
 //!
 //! - `cuba/n4000_1s`: N = 4000, 1 s of biological time (10 000 steps of 0.1 ms), 1 thread
 //!   (Brian2 2.11 cpp_standalone, 1 thread, on this machine: 0.171 s best, 0.183 s median,
-//!   `../shared/bench/brian2/BENCH.md`);
+//!   `benches/brian2/BENCH.md`);
 //! - `cuba/tiny_step`: one step of a 2-population, 4-projection CUBA of 10 neurons — the
 //!   per-step overhead of the schedule (target ≤ 5 µs).
 //!

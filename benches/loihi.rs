@@ -1,7 +1,7 @@
 //! Steps per second of NEF models on the emulated Loihi chip (`LoihiSimulator`: host node and
 //! on/off encoders, the bit-exact `LoihiStep` schedule, decoded-probe readout and host filter —
 //! what NengoLoihi's `sim.run_steps()` does end to end), on the cases of NengoLoihi's own bench
-//! (`../shared/refs/loihi/BENCH.md`: 318, 24 and 168 steps/s of CPU time on this machine):
+//! (`tests/refs/loihi/BENCH.md`: 318, 24 and 168 steps/s of CPU time on this machine):
 //!
 //! - `loihi/ens1k`: `Node(sin)` → `Ensemble(1000)` with a decoded probe;
 //! - `loihi/ens10k`: the same with 10 000 neurons (built without limit checks, as NengoLoihi's

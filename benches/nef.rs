@@ -7,7 +7,7 @@
 //! - `nef_build/channel_1000` (criterion) and `nef_build/channel_5000` (one timed build,
 //!   printed): building a channel — sampling, gain/bias, and three decoder solves on
 //!   `max(750, 2n)` eval points each (Nengo: 80–135 s for n = 5·10³ on this machine,
-//!   `../shared/refs/nengo/BENCH.md`).
+//!   `tests/refs/nengo/BENCH.md`).
 //!
 //! `cargo bench --bench nef` (≈ 2 minutes); add a filter such as `nef_channel` to run some.
 

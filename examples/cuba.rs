@@ -1,5 +1,5 @@
 //! The CUBA benchmark network (`configs/cuba.ron`, N = 4000, 1 s at dt 0.1 ms; or N given): runs it and
-//! prints the statistics Brian2's reference reports (`../shared/bench/brian2/BENCH.md`: mean
+//! prints the statistics Brian2's reference reports (`benches/brian2/BENCH.md`: mean
 //! rate 5.65 ± 0.24 Hz, mean ISI CV 0.524 ± 0.009, 16 % silent neurons) and the loop time.
 //!
 //! `cargo run --release --example cuba [N]`

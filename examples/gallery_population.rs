@@ -4,7 +4,7 @@
 //! 1000 LIF neurons, each probed `decoded` through a Lowpass(10 ms)) once per seed, and
 //! computes each ensemble's decoding RMSE against the ideal signal: the node's recorded output
 //! through the same chain the decoded path has (Nengo's delay rule, README of
-//! `../shared/refs/nengo` §f) — the connection's Lowpass(5 ms) plus one step of delay, then the
+//! `tests/refs/nengo/README.md` §f) — the connection's Lowpass(5 ms) plus one step of delay, then the
 //! probe's Lowpass(10 ms) plus one step of delay:
 //!
 //! ```text

@@ -1,5 +1,5 @@
 //! The CUBA benchmark network (`configs/cuba.ron`, `cortecs::bench::cuba`) against Brian2's
-//! statistics (`../shared/bench/brian2/BENCH.md`: at N = 4000, over 10 seeds, mean rate
+//! statistics (`benches/brian2/BENCH.md`: at N = 4000, over 10 seeds, mean rate
 //! 5.65 ± 0.24 Hz, mean ISI CV 0.524 ± 0.009, silent fraction 0.160 ± 0.014), and the laws its
 //! general components obey: sparse connectivity counts, thread-count independence, memory per
 //! neuron and synapse, and clear errors for bad synapse parameters.

@@ -1,5 +1,5 @@
 //! Fidelity of the Loihi discretization against NengoLoihi 1.1.0
-//! (`../shared/refs/loihi/<case>/`, read at test time; README §2).
+//! (`tests/refs/loihi/<case>/`, read at test time; README §2).
 //!
 //! For every case folder (`single_block`, `single_block_bias`, `channel`, `pes`):
 //!

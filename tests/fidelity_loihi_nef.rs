@@ -1,4 +1,4 @@
-//! End to end against NengoLoihi 1.1.0 (`../shared/refs/loihi/{single_block, single_block_bias,
+//! End to end against NengoLoihi 1.1.0 (`tests/refs/loihi/{single_block, single_block_bias,
 //! channel}`, read at test time): the same NEF networks written as cortecs models, built for
 //! the Loihi target and run by `LoihiSimulator` — host node, host filter and on/off encoders,
 //! layout, splitting, discretization, emulator, decoded-probe readout and host probe filter.

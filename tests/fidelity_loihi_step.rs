@@ -1,5 +1,5 @@
 //! The integer Loihi emulator against NengoLoihi 1.1.0's emulator, bit for bit
-//! (`../shared/refs/loihi`, README §1, §3, §6).
+//! (`tests/refs/loihi`, README §1, §3, §6).
 //!
 //! Each case folder is loaded from its integer columns only (`compartments.csv`,
 //! `synapses.csv` `weight`, `axons.csv`, `input_spikes.csv`, and for `pes/` the recorded

@@ -1,4 +1,4 @@
-//! Decoder fidelity against Nengo 4.1.0 (`../shared/refs/nengo/decoders/`, read at test time).
+//! Decoder fidelity against Nengo 4.1.0 (`tests/refs/nengo/decoders/`, read at test time).
 //!
 //! For each recorded case (`ens1d_n50`, `ens2d_n100`) and each recorded target function
 //! (`identity`, `square`, `product`: every `decoders_<f>.csv` in the folder), the recorded

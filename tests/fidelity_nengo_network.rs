@@ -1,4 +1,4 @@
-//! Network fidelity against Nengo 4.1.0 (`../shared/refs/nengo/network/`, read at test time):
+//! Network fidelity against Nengo 4.1.0 (`tests/refs/nengo/network/`, read at test time):
 //! `Node(sin 2πt) → A(100) → B(100, x²)` at dt = 1 ms for 1 s, with Nengo's default synapses
 //! (5 ms on connections, 10 ms on the decoded probes).
 //!

@@ -1,4 +1,4 @@
-//! Fidelity: cortecs' Nengo neuron types against Nengo 4.1.0 (`../shared/refs/nengo/`):
+//! Fidelity: cortecs' Nengo neuron types against Nengo 4.1.0 (`tests/refs/nengo/`):
 //!
 //! - `lif_spiking/`: the LIF step driven directly by constant and sinusoidal currents at
 //!   dt = 1 ms and 0.5 ms for 1 s. In the `f64` build: spike trains identical, voltage and

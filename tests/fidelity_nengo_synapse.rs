@@ -1,4 +1,4 @@
-//! Fidelity: Nengo's synapse filters (`../shared/refs/nengo/network/synapse/`, Nengo 4.1.0).
+//! Fidelity: Nengo's synapse filters (`tests/refs/nengo/network/synapse/`, Nengo 4.1.0).
 //!
 //! - Lowpass zero-order-hold coefficients `a`, `b` for τ ∈ {2, 5, 10, 20, 100} ms ×
 //!   dt ∈ {1, 0.5, 0.1} ms: within 1e-15 relative. cortecs uses the closed form

@@ -1,5 +1,5 @@
 //! Fidelity: cortecs' spiking cells against ngclearn 3.2.3, compartment by compartment, step
-//! by step, for every case recorded in `../shared/refs/ngclearn/` (LIF, QuadLIF, SLIF,
+//! by step, for every case recorded in `tests/refs/ngclearn/` (LIF, QuadLIF, SLIF,
 //! Izhikevich, FitzHugh–Nagumo). The f32 build is compared with the float32 recordings
 //! (relative tolerance 1e-5), the `f64` build with the `_f64` recordings (1e-12); spikes must be
 //! identical.

@@ -1,6 +1,6 @@
 //! The NEF configs run on the emulated Loihi chip (`cortecs run --target loihi`) and still decode
 //! what they should. The ideal signal follows NengoLoihi's signal path (README of
-//! `../shared/refs/loihi`, §4): every link is filtered twice and delayed twice —
+//! `tests/refs/loihi`, §4): every link is filtered twice and delayed twice —
 //!
 //! ```text
 //! node → ensemble:      host Lowpass(synapse), on/off spikes (+1 step), chip filter decode_tau (5 ms)
@@ -11,7 +11,7 @@
 //! so with `D(τ)` a first-order lowpass followed by one step of delay (`delayed_lowpass`),
 //! `x_A = D(5)·D(5)·u`, `probe_A = D(10)·x_A`, `x_B = D(5)·D(5)·f(x_A)`.
 //!
-//! Bounds: NengoLoihi's own channel (50 + 50 neurons, `../shared/refs/loihi/channel`) is 0.051
+//! Bounds: NengoLoihi's own channel (50 + 50 neurons, `tests/refs/loihi/channel`) is 0.051
 //! from the ideal Nengo chain; the chip's quantized rates and integer filters make the error
 //! 2–3 × a float run's (`tests/nef_configs.rs`).
 

@@ -1,4 +1,4 @@
-//! Loihi resource mapping against NengoLoihi 1.1.0 (`../shared/refs/loihi`, README §3, §5,
+//! Loihi resource mapping against NengoLoihi 1.1.0 (`tests/refs/loihi`, README §3, §5,
 //! BENCH.md).
 //!
 //! For each recorded case the per-block resources are rebuilt from the case files only:

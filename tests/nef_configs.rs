@@ -1,6 +1,6 @@
 //! The NEF configs decode what they should: each `configs/nef_*.ron` is run and its decoded
 //! probes are compared with the ideal signal, built here from the recorded node outputs with
-//! Nengo's delay rule (README of `../shared/refs/nengo`, §f): every synapse is a first-order
+//! Nengo's delay rule (`tests/refs/nengo/README.md` §f): every synapse is a first-order
 //! lowpass `y[k] = a·y[k−1] + (1−a)·u[k]`, `a = e^(−dt/τ)`, followed by one step of delay, so
 //!
 //! ```text
@@ -10,7 +10,8 @@
 //! ```
 //!
 //! The RMSE bounds are quality bars for 100–400 LIF neurons per ensemble at dt = 1 ms (Nengo's
-//! own channel reaches 0.018 for A and 0.030 for x² in `../shared/refs/nengo/network`).
+//! own channel reaches 0.018 for A and 0.030 for x² in the recorded `network` case,
+//! `tests/refs/nengo.zip`).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! The CUBA benchmark network (Vogels & Abbott 2005; Brette et al. 2007 benchmark 2) exactly
-//! as `../shared/bench/brian2/cuba.py` builds it with Brian2: N current-based LIF neurons
+//! as `benches/brian2/cuba.py` builds it with Brian2: N current-based LIF neurons
 //! (`IAF` defaults), 80 % excitatory, connection probability `p = 80/N` between every ordered
 //! pair, exponential synaptic currents (τe 5 ms, we = 1.62 mV; τi 10 ms, wi = −9 mV), dt 0.1 ms.
 //! `configs/cuba.ron` is this model at N = 4000.

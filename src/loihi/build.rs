@@ -1,6 +1,6 @@
 //! NEF model → chip network, as NengoLoihi 1.1.0 builds it (`builder/ensemble.py`,
 //! `builder/connection.py::build_host_to_chip` / `build_full_chip_connection`,
-//! `builder/probe.py::conn_probe`, `decode_neurons.py`; `../shared/refs/loihi/README.md` §4).
+//! `builder/probe.py::conn_probe`, `decode_neurons.py`; `tests/refs/loihi/README.md` §4).
 //!
 //! | NEF object | on the chip | on the host |
 //! |---|---|---|

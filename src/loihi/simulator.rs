@@ -1,5 +1,5 @@
 //! Running a NEF model on the emulated chip, with its host side (NengoLoihi 1.1.0's
-//! `Simulator(target="sim")`; `../shared/refs/loihi/README.md` §4.3).
+//! `Simulator(target="sim")`; `tests/refs/loihi/README.md` §4.3).
 //!
 //! One step `k` (1-based, `t = k·dt`):
 //!

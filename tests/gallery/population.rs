@@ -99,7 +99,8 @@ fn rmse_falls_with_population_size() {
     );
 
     // Absolute accuracy. Nengo's own 100-neuron channel decodes this sine to RMSE 0.018
-    // (`../shared/refs/nengo/network`; `tests/nef_configs.rs` bounds 100 neurons by 0.04).
+    // (Nengo 4.1.0's recorded `network` case in `tests/refs/nengo.zip`; `tests/nef_configs.rs`
+    // bounds 100 neurons by 0.04).
     // Ten times the neurons, with error ∝ 1/√N, predicts 0.018/√10 ≈ 0.006; the bound allows
     // twice that for the part of the error that does not average out (the decoders' static
     // distortion, the regularization's amplitude loss).

@@ -1,6 +1,6 @@
 //! Discretization of a float Loihi model into the chip's integers, exactly as NengoLoihi 1.1.0
 //! does it (`nengo_loihi/builder/discretize.py`, `nengo_loihi/block.py`,
-//! `nengo_loihi/neurons.py`; described in `../shared/refs/loihi/README.md` §2).
+//! `nengo_loihi/neurons.py`; described in `tests/refs/loihi/README.md` §2).
 //!
 //! Three stages, each a port of the NengoLoihi function named in its doc comment:
 //!

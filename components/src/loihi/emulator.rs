@@ -6,7 +6,7 @@
 //! [`LoihiStep`](super::schedule::LoihiStep) schedule, whose phases follow
 //! `EmulatorInterface.step` (see [`super::schedule`] for the phase table and the timing
 //! rules: one step per hop, host step `k` → chip step `k + 1`). Semantics:
-//! `../shared/refs/loihi/README.md` §1 and §3; learning §6.
+//! `tests/refs/loihi/README.md` §1 and §3; learning §6.
 
 use std::ops::Range;
 

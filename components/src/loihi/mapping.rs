@@ -3,7 +3,7 @@
 //!
 //! The model is described by its resources only ([`ModelResources`]: blocks, their incoming
 //! synapses and outgoing axons), independent of the emulator's internals. The rules are those
-//! of NengoLoihi 1.1.0 (`../shared/refs/loihi/README.md` §3 and §5):
+//! of NengoLoihi 1.1.0 (`tests/refs/loihi/README.md` §3 and §5):
 //!
 //! * limits: `nengo_loihi/block.py` (`MAX_COMPARTMENTS`, `MAX_IN_AXONS`, `MAX_OUT_AXONS`,
 //!   `MAX_SYNAPSE_BITS`, `LoihiBlock.utilization`, `SynapseConfig.bits_per_axon`,

@@ -1,6 +1,6 @@
 //! Loihi emulation (NengoLoihi 1.1.0's emulator, bit for bit): integer compartments, spike
 //! routing through axons and synapses, the neurocore step, and the discretization of NEF
-//! models into integers. Semantics: `../shared/refs/loihi/README.md`.
+//! models into integers. Semantics: `tests/refs/loihi/README.md`.
 
 pub mod compartment;
 pub mod decode_neurons;

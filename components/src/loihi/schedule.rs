@@ -40,7 +40,7 @@
 //! [`LoihiSynapse`]'s delivery, [`PesState`]'s trace and weight updates); the systems only
 //! fetch and order it. [`LoihiWorld`] builds world and schedule from a
 //! [`LoihiEmulatorBuilder`] (`LoihiEmulator` is an alias of it). Semantics:
-//! `../shared/refs/loihi/README.md` §1 and §3; learning §6.
+//! `tests/refs/loihi/README.md` §1 and §3; learning §6.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

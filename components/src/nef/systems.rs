@@ -1,4 +1,4 @@
-//! The NEF step, in Nengo's order (`nengo/simulator.py`; see `../shared/refs/nengo/README.md`
+//! The NEF step, in Nengo's order (`nengo/simulator.py`; see `tests/refs/nengo/README.md`
 //! §f), spread over cortecs' phases:
 //!
 //! | phase    | what runs                                                                  |
