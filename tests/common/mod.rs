@@ -39,10 +39,33 @@ pub fn read_csv(path: &Path) -> Array2<Real> {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A JSON file.
+/// A JSON file. Python's `json` writes non-finite floats as the bare words `NaN`,
+/// `Infinity` and `-Infinity`, which JSON lacks: they are read as the strings `"NaN"`,
+/// `"Infinity"` and `"-Infinity"`.
 pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let mut json = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        if let Some(word) = ["NaN", "Infinity", "-Infinity"]
+            .into_iter()
+            .find(|w| !in_string && rest.starts_with(w))
+        {
+            json.push_str(&format!("\"{word}\""));
+            rest = &rest[word.len()..];
+            continue;
+        }
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            _ => {}
+        }
+        json.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Relative tolerance of fidelity tests for this build's precision.
@@ -194,18 +217,7 @@ impl NengoCall {
     /// The first call `class(…)` inside free text (e.g. a recording's description), as a
     /// whole word; panics naming `class` and the text if there is none.
     pub fn find(text: &str, class: &str) -> Self {
-        let pat = format!("{class}(");
-        let at = text
-            .match_indices(&pat)
-            .map(|(i, _)| i)
-            .find(|&i| {
-                text[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'))
-            })
-            .unwrap_or_else(|| panic!("no `{class}(…)` in the recorded text {text:?}"));
-        Self::parse(&text[at..])
+        Self::parse(call_text(text, class))
     }
 
     /// The number given as keyword `name`, or else as the positional argument `position`;
@@ -232,6 +244,23 @@ impl NengoCall {
             )
         }))
     }
+}
+
+/// `text` from its first call `class(…)` on, `class` as a whole word (not the end of a longer
+/// name): the start of a call inside a recording's description, for [`NengoCall::parse`] or
+/// [`recorded_neuron_type`]. Panics naming `class` and the text if there is none.
+pub fn call_text<'a>(text: &'a str, class: &str) -> &'a str {
+    let pat = format!("{class}(");
+    text.match_indices(&pat)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            text[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        })
+        .map(|i| &text[i..])
+        .unwrap_or_else(|| panic!("no `{class}(…)` in the recorded text {text:?}"))
 }
 
 /// A recorded Nengo neuron type `repr` (`LIF(tau_rc=0.05, initial_state=…)`,
