@@ -5,7 +5,7 @@
 //!
 //! Injected from the recording (NengoLoihi samples them with numpy's RandomState, which cortecs
 //! does not reproduce): each ensemble's gain, bias and encoders (`params.json`
-//! `nengo_float_params`), and decoders through `NoSolver` — A → B from the recorded float
+//! `nengo_float_params`, with its recorded neuron type, dimensions and radius), and decoders through `NoSolver` — A → B from the recorded float
 //! weights (`transform·decoders/dt`), the decoded probes from the float weights of their
 //! `probe_decoders` synapse (`decoders/dt`). Everything else is computed by cortecs.
 //!
@@ -20,7 +20,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use common::{read_json, read_matrix, refs_dir};
+use common::{read_json, read_matrix, recorded_lif, refs_dir};
 use cortecs::components::nef::connection::ConnectionParams;
 use cortecs::components::nef::dists::Distribution;
 use cortecs::components::nef::ensemble::EnsembleParams;
@@ -52,7 +52,11 @@ fn injected(params: &Value, name: &str) -> EnsembleParams {
     let p = &params["nengo_float_params"][name];
     let gain = floats(&p["gain"]);
     let n = gain.len();
-    let mut e = EnsembleParams::new(n, 1);
+    let dims = p["dimensions"].as_u64().expect("dimensions") as usize;
+    let mut e = EnsembleParams::new(n, dims);
+    // the recorded neuron type (a Nengo repr); a type other than LIF fails here, named
+    e.neuron_type = recorded_lif(p["neuron_type"].as_str().expect("neuron_type"));
+    e.radius = p["radius"].as_f64().expect("radius");
     e.gain = Some(gain);
     e.bias = Some(floats(&p["bias"]));
     e.encoders = Distribution::Matrix(
