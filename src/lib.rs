@@ -19,6 +19,13 @@
 //! Units: time in ms, voltage in mV where the reference library uses mV, rates in Hz.
 
 #![warn(missing_docs)]
+// `Real` is `f32` or `f64`: a conversion between `Real` and `f64` is needed in the default
+// build and is the identity in the `f64` one. A cast that is useless in both builds is still
+// caught by the default build's clippy.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
 
 pub use bevy_ecs;
 pub use cortecs_components as components;

@@ -5,6 +5,14 @@
 //! text must give bit-identical results, and a run saved at step 100, loaded and continued for
 //! 150 steps must equal 250 uninterrupted steps, bit for bit, on every compartment and array.
 
+// `Real` is `f32` or `f64`: a conversion between `Real` and `f64` is needed in the default
+// build and is the identity in the `f64` one. A cast that is useless in both builds is still
+// caught by the default build's clippy.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use cortecs::components::neurons::spiking::{
     FitzhughNagumoParams, Integrator, IzhikevichParams, IzhikevichPreset, LifParams, QuadLifParams,
     SlifParams,

@@ -1,6 +1,14 @@
 //! Engine laws: determinism across thread counts, save → load → continue, the schedule's
 //! ambiguity check, probes, encoders and the dense synapse.
 
+// `Real` is `f32` or `f64`: a conversion between `Real` and `f64` is needed in the default
+// build and is the identity in the `f64` one. A cast that is useless in both builds is still
+// caught by the default build's clippy.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use cortecs::components::neurons::spiking::LifParams;
 use cortecs::prelude::*;
 use cortecs::probe::ProbeSpec;

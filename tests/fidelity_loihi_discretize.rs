@@ -5,8 +5,9 @@
 //!
 //! - **Float blocks.** The `*_float` columns of `compartments.csv` (the `target='simreal'`
 //!   build) are rebuilt from Nengo-level parameters: LIF ensembles from their Nengo bias
-//!   (`params.json["nengo_float_params"]`) with `configure_lif(τ_rc = 20 ms, τ_ref = 2 ms)`
-//!   (every reference ensemble is `nengo.LIF(tau_rc=0.02, tau_ref=0.002)`) and the block's
+//!   (`params.json["nengo_float_params"]`) with `configure_lif` of the ensemble's recorded
+//!   neuron type (`nengo_float_params[name].neuron_type`, a Nengo repr: a type other than LIF
+//!   fails the test, naming it) at the recorded `dt`, and the block's
 //!   filter `tau_s` (`blocks[i].float_block.tau_s`, or the default `decode_tau` when `None`);
 //!   the `f32` values must be bit-identical, and `refract_delay` equal.
 //! - **Compartments.** Each block is discretized from those float columns and its block settings
@@ -40,7 +41,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{read_json, read_matrix, refs_dir};
+use common::{read_json, read_matrix, recorded_lif, refs_dir};
 use cortecs::components::loihi::discretize::{
     DiscreteBlock, DiscreteSynapse, FloatBlock, FloatLearning, FloatSynapse, INTERCEPT_LIMIT,
     PES_ERROR_SCALE, PES_WGT_EXP, discretize_block, discretize_tau_rc, discretize_tau_ref,
@@ -52,10 +53,33 @@ use ndarray::Array2;
 use serde_json::Value;
 
 const CASES: [&str; 4] = ["single_block", "single_block_bias", "channel", "pes"];
+/// The step of the `loihi_rates` law tests (synthetic, not a recording).
 const DT_MS: f64 = 1.0;
-/// Every reference ensemble: `nengo.LIF(tau_rc=0.02, tau_ref=0.002)`.
+/// τ_rc and τ_ref of the law tests: `NeuronType::default()`.
 const TAU_RC_MS: f64 = 20.0;
 const TAU_REF_MS: f64 = 2.0;
+
+/// The recorded step of a case (`params.json` → `dt`, s) in ms.
+fn case_dt_ms(params: &Value) -> f64 {
+    1000.0 * params["dt"].as_f64().expect("params.json: dt")
+}
+
+/// The recorded neuron type of ensemble `name` (`nengo_float_params[name].neuron_type`, a
+/// Nengo repr); panics naming it unless it is a LIF.
+fn ensemble_lif(params: &Value, name: &str) -> NeuronType {
+    recorded_lif(
+        params["nengo_float_params"][name]["neuron_type"]
+            .as_str()
+            .unwrap_or_else(|| panic!("params.json: nengo_float_params.{name}.neuron_type")),
+    )
+}
+
+/// The ensemble name of a block label `<Ensemble 'A'>`.
+fn ensemble_name(label: &str) -> Option<&str> {
+    label
+        .strip_prefix("<Ensemble '")
+        .and_then(|s| s.strip_suffix("'>"))
+}
 const FLOAT_RTOL: f64 = 1e-12;
 
 /// An all-numeric CSV with its column names.
@@ -188,7 +212,13 @@ impl Counts {
 }
 
 /// The float block of block `i` of a case, from the `*_float` columns and `float_block`.
-fn float_block_from_files(comps: &Table, rows: &[usize], block: &Value) -> FloatBlock {
+fn float_block_from_files(
+    comps: &Table,
+    rows: &[usize],
+    block: &Value,
+    params: &Value,
+) -> FloatBlock {
+    let dt = case_dt_ms(params);
     let fb = &block["float_block"];
     let mut b = FloatBlock::new(rows.len());
     b.decay_u = f32s(&comps.get(rows, "decay_u_float"));
@@ -199,12 +229,19 @@ fn float_block_from_files(comps: &Table, rows: &[usize], block: &Value) -> Float
     b.scale_v = fb["scale_v"].as_bool().expect("float_block.scale_v");
     b.vmin = as_f64(&fb["vmin"]);
     b.vmax = as_f64(&fb["vmax"]);
-    // refract_delay is set by the neuron type: LIF (scale_v) round(τ_ref/dt) + 1; decode
-    // neurons (configure_relu, τ_ref = 0) and non-spiking probe blocks: 1
+    // refract_delay is set by the neuron type: LIF (scale_v, an ensemble block) round(τ_ref/dt)
+    // + 1 with the ensemble's recorded τ_ref; decode neurons (configure_relu, τ_ref = 0) and
+    // non-spiking probe blocks: 1
+    let label = block["label"].as_str().unwrap_or_default();
     let delay = if b.scale_v {
-        refract_delay(DT_MS, TAU_REF_MS)
+        let name = ensemble_name(label)
+            .unwrap_or_else(|| panic!("{label}: a LIF block that is not an ensemble"));
+        let NeuronType::LIF { tau_ref, .. } = ensemble_lif(params, name) else {
+            unreachable!()
+        };
+        refract_delay(dt, tau_ref)
     } else {
-        refract_delay(DT_MS, 0.0)
+        refract_delay(dt, 0.0)
     };
     b.refract_delay = vec![delay; rows.len()];
     b
@@ -232,9 +269,10 @@ fn check_float_block(
     from_files: &FloatBlock,
 ) {
     let tau_s = block_tau_s_ms(block, params);
+    let dt = case_dt_ms(params);
     let label = block["label"].as_str().unwrap_or_default();
     let bits = |v: &[f32]| v.iter().map(|x| x.to_bits() as i32).collect::<Vec<_>>();
-    let decay_u = filter_decay_u(DT_MS, tau_s) as f32;
+    let decay_u = filter_decay_u(dt, tau_s) as f32;
     counts.int(
         "decay_u_float (from tau_s)",
         ctx,
@@ -242,11 +280,17 @@ fn check_float_block(
         &bits(&from_files.decay_u),
     );
     // an ensemble block: "<Ensemble 'A'>" ↔ nengo_float_params["A"]
-    let Some(name) = label
-        .strip_prefix("<Ensemble '")
-        .and_then(|s| s.strip_suffix("'>"))
-    else {
+    let Some(name) = ensemble_name(label) else {
         return;
+    };
+    let NeuronType::LIF {
+        tau_rc,
+        tau_ref,
+        min_voltage,
+        ..
+    } = ensemble_lif(params, name)
+    else {
+        unreachable!()
     };
     let nengo = &params["nengo_float_params"][name];
     let bias: Vec<f64> = nengo["bias"]
@@ -257,12 +301,12 @@ fn check_float_block(
         .collect();
     let mut b = FloatBlock::new(from_files.len());
     b.set_bias(&bias).expect("bias length");
-    b.configure_lif(TAU_RC_MS, TAU_REF_MS, 1.0, DT_MS, 0.0)
+    b.configure_lif(tau_rc, tau_ref, 1.0, dt, min_voltage)
         .expect("configure_lif");
     if block["float_block"]["tau_s"].is_null() {
-        b.configure_default_filter(tau_s, DT_MS).expect("filter");
+        b.configure_default_filter(tau_s, dt).expect("filter");
     } else {
-        b.configure_filter(tau_s, DT_MS).expect("filter");
+        b.configure_filter(tau_s, dt).expect("filter");
     }
     counts.int(
         "decay_v_float (LIF)",
@@ -467,7 +511,7 @@ fn discretization_matches_nengo_loihi_exactly() {
                 (0..rows.len()).map(|k| k as f64).collect::<Vec<_>>(),
                 "{ctx}: compartments in order"
             );
-            let float = float_block_from_files(&comps, &rows, block);
+            let float = float_block_from_files(&comps, &rows, block, &params);
             check_float_block(&mut counts, &ctx, &params, block, &float);
 
             // the synapses into this block, identified by their target block
@@ -507,7 +551,7 @@ fn discretization_matches_nengo_loihi_exactly() {
                                 1e-3,
                                 5.0,
                                 syn_specs[id]["n_axons"].as_u64().expect("n_axons") as usize,
-                                DT_MS,
+                                case_dt_ms(&params),
                                 PES_ERROR_SCALE,
                                 PES_WGT_EXP,
                             )
@@ -620,17 +664,18 @@ fn loihi_rates_match_the_emulator_isis() {
     let bias: Vec<f64> = a["bias"].as_array().unwrap().iter().map(as_f64).collect();
     let spikes = Table::read(&dir.join("spikes.csv"));
     let n_steps = params["n_steps"].as_u64().unwrap() as f64;
-    let lif = NeuronType::default();
+    let lif = ensemble_lif(&params, "A");
+    let dt = case_dt_ms(&params);
     let (mut isis, mut silent) = (0, 0);
     for (i, (&g, &b)) in gain.iter().zip(&bias).enumerate() {
         let steps = spikes.get(&spikes.rows_where("global_idx", i), "step");
-        let r = loihi_rates(&lif, 0.0, g, b, DT_MS);
+        let r = loihi_rates(&lif, 0.0, g, b, dt);
         if r == 0.0 {
             assert!(steps.is_empty(), "neuron {i}: silent at rate 0");
             silent += 1;
             continue;
         }
-        let k = 1000.0 / r;
+        let k = 1000.0 / r / dt; // steps per spike
         assert!(steps.len() as f64 >= n_steps / k - 1.0, "neuron {i}");
         for w in steps.windows(2) {
             assert_eq!(w[1] - w[0], k, "neuron {i}: ISI vs 1000/loihi_rate");

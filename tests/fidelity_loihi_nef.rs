@@ -5,7 +5,7 @@
 //!
 //! Injected from the recording (NengoLoihi samples them with numpy's RandomState, which cortecs
 //! does not reproduce): each ensemble's gain, bias and encoders (`params.json`
-//! `nengo_float_params`), and decoders through `NoSolver` — A → B from the recorded float
+//! `nengo_float_params`, with its recorded neuron type, dimensions and radius), and decoders through `NoSolver` — A → B from the recorded float
 //! weights (`transform·decoders/dt`), the decoded probes from the float weights of their
 //! `probe_decoders` synapse (`decoders/dt`). Everything else is computed by cortecs.
 //!
@@ -13,14 +13,24 @@
 //! (`synapses.csv`) equal; `q, u, v, spiked, ref_count` equal on every step for every
 //! compartment (`state.csv`); spike, raw voltage and raw input probes equal; decoded probes
 //! within float32 precision of `probes.csv` (`emu_*`; NengoLoihi takes the product
-//! `state @ weights` through BLAS and its own summation order).
+//! `state @ weights` through BLAS and its own summation order). Separately, the A → B decoders
+//! cortecs solves itself (against `loihi_rates`) decode like NengoLoihi's recorded ones
+//! (`solved_decoders_decode_like_nengo_loihis`).
+
+// `Real` is `f32` or `f64`: a conversion between `Real` and `f64` is needed in the default
+// build and is the identity in the `f64` one. A cast that is useless in both builds is still
+// caught by the default build's clippy.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
 
 mod common;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use common::{read_json, read_matrix, refs_dir};
+use common::{read_json, read_matrix, recorded_lif, refs_dir};
 use cortecs::components::nef::connection::ConnectionParams;
 use cortecs::components::nef::dists::Distribution;
 use cortecs::components::nef::ensemble::EnsembleParams;
@@ -52,7 +62,11 @@ fn injected(params: &Value, name: &str) -> EnsembleParams {
     let p = &params["nengo_float_params"][name];
     let gain = floats(&p["gain"]);
     let n = gain.len();
-    let mut e = EnsembleParams::new(n, 1);
+    let dims = p["dimensions"].as_u64().expect("dimensions") as usize;
+    let mut e = EnsembleParams::new(n, dims);
+    // the recorded neuron type (a Nengo repr); a type other than LIF fails here, named
+    e.neuron_type = recorded_lif(p["neuron_type"].as_str().expect("neuron_type"));
+    e.radius = p["radius"].as_f64().expect("radius");
     e.gain = Some(gain);
     e.bias = Some(floats(&p["bias"]));
     e.encoders = Distribution::Matrix(
@@ -405,5 +419,85 @@ fn channel_matches_nengo_loihi() {
         "A spikes",
         &sim.probe("A", "output").unwrap(),
         &ref_probe(case, "emu_A_spikes"),
+    );
+}
+
+/// The decoders cortecs solves itself for `channel`'s A → B (LstsqL2 against `loihi_rates`,
+/// on cortecs's own eval points: NengoLoihi's are drawn from NumPy's stream and not recorded)
+/// against NengoLoihi's (`nengo_float_params.A_to_B.weights`, `transform·decoders/dt`),
+/// compared by what they decode: both decoders applied to A's `loihi_rates` activities on a
+/// grid of 201 points over [−radius, radius].
+#[test]
+fn solved_decoders_decode_like_nengo_loihis() {
+    use cortecs::components::loihi::discretize::loihi_rates;
+    let case = "channel";
+    let params = read_json(&case_dir(case).join("params.json"));
+    let dt_s = params["dt"].as_f64().expect("dt");
+    let a = injected(&params, "A");
+    let model = ModelBuilder::new(1000.0 * dt_s)
+        .cell::<Ensemble>("A", &a)
+        .cell::<Ensemble>("B", &injected(&params, "B"))
+        .synapse::<Connection>("A_to_B", "A", "B", &ConnectionParams::default())
+        .build_for(Target::Loihi)
+        .expect("the model builds");
+    let ours: Vec<f64> = model
+        .array("A_to_B", "decoders")
+        .unwrap()
+        .iter()
+        .map(|d| f64::from(*d))
+        .collect();
+    let recorded: Vec<f64> = floats(&params["nengo_float_params"]["A_to_B"]["weights"][0])
+        .iter()
+        .map(|w| w * dt_s)
+        .collect();
+    assert_eq!(ours.len(), recorded.len(), "decoder count");
+    let (gain, bias) = (a.gain.clone().unwrap(), a.bias.clone().unwrap());
+    let encoders: Vec<f64> = params["nengo_float_params"]["A"]["encoders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| floats(e)[0])
+        .collect();
+    let (mut e_ours, mut e_rec, mut e_diff) = (0.0, 0.0, 0.0);
+    let n = 201;
+    for k in 0..n {
+        let x = a.radius * (-1.0 + 2.0 * k as f64 / (n - 1) as f64);
+        let (mut y_ours, mut y_rec) = (0.0, 0.0);
+        for i in 0..gain.len() {
+            let r = loihi_rates(
+                &a.neuron_type,
+                encoders[i] * x / a.radius,
+                gain[i],
+                bias[i],
+                1000.0 * dt_s,
+            );
+            y_ours += r * ours[i];
+            y_rec += r * recorded[i];
+        }
+        e_ours += (y_ours - x).powi(2);
+        e_rec += (y_rec - x).powi(2);
+        e_diff += (y_ours - y_rec).powi(2);
+    }
+    let rms = |s: f64| (s / n as f64).sqrt();
+    let (e_ours, e_rec, e_diff) = (rms(e_ours), rms(e_rec), rms(e_diff));
+    // Both are LstsqL2 fits (same activities, target and reg) to m eval points drawn from the
+    // same distribution, m = max(clip(500·d, 750, 2500), 2n) (Nengo's default, both sides).
+    // A fit's deviation from the fit to the whole distribution is sampling noise of RMS about
+    // e/√m on the grid; two independent fits differ by √2 times that: bound 2·e/√m, and
+    // cortecs's own decoding error within that of NengoLoihi's.
+    let (n_neurons, d) = (gain.len() as f64, 1.0f64);
+    let m = (500.0 * d).clamp(750.0, 2500.0).max(2.0 * n_neurons);
+    let noise = 2.0 * e_rec / m.sqrt();
+    println!(
+        "decoding RMSE on the grid: cortecs {e_ours:.4e}, NengoLoihi {e_rec:.4e}; between \
+         them {e_diff:.4e} (bound {noise:.4e})"
+    );
+    assert!(
+        e_diff <= noise,
+        "decoded curves differ by {e_diff:e} > {noise:e}"
+    );
+    assert!(
+        e_ours <= e_rec + noise,
+        "cortecs decodes worse: {e_ours:e} vs {e_rec:e}"
     );
 }

@@ -1,9 +1,11 @@
-//! Decoder fidelity against Nengo 4.1.0 (`tests/refs/nengo/decoders/`, read at test time).
+//! Decoder fidelity against Nengo 4.1.0 (`nengo/decoders/` of the references, read at test
+//! time).
 //!
 //! For each recorded case (`ens1d_n50`, `ens2d_n100`) and each recorded target function
 //! (`identity`, `square`, `product`: every `decoders_<f>.csv` in the folder), the recorded
 //! activity matrix `A` (`activities.csv`, eval points × neurons, Hz) and targets `Y`
-//! (`targets_<f>.csv`) are fed to `Solver::LstsqL2 { reg: 0.1 }`, and the result is compared with
+//! (`targets_<f>.csv`) are fed to `Solver::LstsqL2` with the recorded regularization
+//! (`params.json` → `solver`, `LstsqL2(reg=…)`), and the result is compared with
 //! Nengo's decoders (`decoders_<f>.csv`, neurons × d) and RMSEs
 //! (`params.json` → `results.<case>.<f>.solver_info_rmses`).
 //!
@@ -22,7 +24,7 @@ mod common;
 
 use std::path::Path;
 
-use common::read_matrix;
+use common::{NengoCall, read_matrix};
 use cortecs_components::nef::Solver;
 use ndarray::Array2;
 
@@ -64,7 +66,13 @@ fn lstsq_l2_matches_nengo_decoders_and_rmses() {
     let results = params["results"]
         .as_object()
         .expect("params.json: `results` object");
-    let solver = Solver::LstsqL2 { reg: 0.1 };
+    // the recorded solver, e.g. "nengo.solvers.LstsqL2(reg=0.1) (default sub-solver …)"
+    let recorded = params["solver"].as_str().expect("params.json: `solver`");
+    let call = NengoCall::find(recorded, "LstsqL2");
+    let reg = call
+        .number("reg", Some(0))
+        .unwrap_or_else(|| panic!("params.json: `solver` {recorded:?} gives no reg"));
+    let solver = Solver::LstsqL2 { reg };
     let mut checked = 0;
     for (case, result) in results {
         let dir = root.join(case);
@@ -81,7 +89,7 @@ fn lstsq_l2_matches_nengo_decoders_and_rmses() {
         let a_max = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         assert_eq!(a_max, result["A_max"].as_f64().unwrap(), "{case}: A.max()");
         assert_eq!(
-            0.1 * a_max,
+            reg * a_max,
             result["sigma"].as_f64().unwrap(),
             "{case}: sigma"
         );

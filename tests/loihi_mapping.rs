@@ -8,13 +8,18 @@
 //! from `axons.csv` (distinct `axon_idx` per `(source block, syn)`). The mapping must then
 //! give exactly the recorded `derived.bits` of every synapse, every block's `utilization`
 //! `(value, max)` pairs, the `utilization_summary` lines and the `greedy_allocation`.
+//!
+//! Separately, each recorded network is written as a cortecs config (from `params.json`: its
+//! ensembles' sizes and neuron type, its connections and their synapses, its probes) and laid
+//! out by cortecs's own Loihi build (`cortecs::loihi::plan`); the blocks, synapses, axons and
+//! allocation that cortecs derives must be the recorded ones.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use common::{read_json, refs_dir};
+use common::{NengoCall, read_json, recorded_lif, refs_dir};
 use cortecs::components::loihi::mapping::{
     BlockResources, CoreActivity, CostFigures, Greedy, MAX_COMPARTMENTS, MAX_IN_AXONS,
     MAX_OUT_AXONS, MAX_SYNAPSE_BITS, MappingError, ModelResources, OutputAxons, PopType,
@@ -555,4 +560,200 @@ fn display_and_cost_estimate_from_recorded_activity() {
     let short = estimate_step_cost(&report, &activity[..1], &f);
     assert!(!short.activity_matched);
     assert!(short.to_string().contains("missing cores counted idle"));
+}
+
+/// The name inside the last `'…'` of a Nengo object's repr (`<Ensemble 'A'>` → `A`,
+/// `<Probe of 'output' of <Neurons of <Ensemble 'A'>>>` → `A`).
+fn nengo_name(repr: &str) -> &str {
+    let end = repr
+        .rfind('\'')
+        .unwrap_or_else(|| panic!("{repr:?}: no name"));
+    let start = repr[..end]
+        .rfind('\'')
+        .unwrap_or_else(|| panic!("{repr:?}: no name"));
+    &repr[start + 1..end]
+}
+
+/// A recorded synapse (`Lowpass(tau=0.005)` or `None`) as a cortecs synapse in ms.
+fn synapse_ron(recorded: &str) -> String {
+    if recorded == "None" {
+        return "None".into();
+    }
+    let call = NengoCall::parse(recorded);
+    assert_eq!(call.class, "Lowpass", "recorded synapse {recorded:?}");
+    let tau_s = call.number("tau", Some(0)).expect("Lowpass tau");
+    format!("Lowpass(tau: {:?})", tau_s * 1000.0)
+}
+
+/// The recorded network of `case` as a cortecs config (see the module doc). Host nodes give
+/// a constant 0: a node's values do not change the layout.
+fn case_config(params: &Value) -> String {
+    let dt_ms = params["dt"].as_f64().expect("dt") * 1000.0;
+    let nengo = params["nengo_float_params"]
+        .as_object()
+        .expect("nengo_float_params");
+    let mut cells = Vec::new();
+    // ensembles in block order (the order NengoLoihi built them)
+    for b in params["blocks"].as_array().expect("blocks") {
+        let label = b["label"].as_str().expect("label");
+        let Some(name) = label
+            .strip_prefix("<Ensemble '")
+            .and_then(|l| l.strip_suffix("'>"))
+        else {
+            continue;
+        };
+        let e = &nengo[name];
+        let neuron_type = recorded_lif(e["neuron_type"].as_str().expect("neuron_type"));
+        cells.push(format!(
+            "(name: {name:?}, kind: \"Ensemble\", params: (n_neurons: {}, dimensions: {}, \
+             radius: {:?}, neuron_type: {}))",
+            as_usize(&e["n_neurons"]),
+            as_usize(&e["dimensions"]),
+            e["radius"].as_f64().expect("radius"),
+            ron::to_string(&neuron_type).expect("ron"),
+        ));
+    }
+    let mut synapses = Vec::new();
+    for (name, c) in nengo {
+        let (Some(pre), Some(post)) = (c["pre"].as_str(), c["post"].as_str()) else {
+            continue;
+        };
+        let (pre, post) = (nengo_name(pre), nengo_name(post));
+        if c["kind"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("host->chip"))
+        {
+            let dims = as_usize(&nengo[post]["dimensions"]);
+            cells.push(format!(
+                "(name: {pre:?}, kind: \"Node\", params: (output: Constant({:?})))",
+                vec![0.0; dims]
+            ));
+        }
+        let synapse = c["synapse"]
+            .as_str()
+            .or(c["synapse_on_host"].as_str())
+            .expect("synapse");
+        synapses.push(format!(
+            "(name: {name:?}, kind: \"Connection\", pre: {pre:?}, post: {post:?}, \
+             params: (synapse: {}))",
+            synapse_ron(synapse)
+        ));
+    }
+    let mut probes = Vec::new();
+    for p in params["probes"].as_object().expect("probes").values() {
+        let target = nengo_name(p["nengo_probe"].as_str().expect("nengo_probe"));
+        let compartment = match p["attr"].as_str().expect("attr") {
+            "decoded_output" => "decoded",
+            "output" => "output",
+            "voltage" => "voltage",
+            "input" => "input",
+            other => panic!("probe attribute {other:?} not modelled"),
+        };
+        probes.push(format!(
+            "(target: {target:?}, compartment: {compartment:?}, synapse: {})",
+            synapse_ron(p["synapse"].as_str().expect("probe synapse"))
+        ));
+    }
+    format!(
+        "Model(dt: {dt_ms:?}, cells: [{}], synapses: [{}], probes: [{}])",
+        cells.join(", "),
+        synapses.join(", "),
+        probes.join(", ")
+    )
+}
+
+/// cortecs's own Loihi layout of each recorded network (built from a config, not from the
+/// recorded tables) has NengoLoihi's blocks: per block the compartments, input axons, output
+/// axon slots (distinct target axons) and synapse bits; per synapse its axons and bits; the
+/// Greedy allocation and the utilization percentages. (`pes/` is left out: cortecs's Loihi
+/// build has no on-chip learning.)
+#[test]
+fn cortecs_layout_of_recorded_cases_matches_nengo_loihi() {
+    use cortecs::prelude::{Model, Registry};
+    for case in ["single_block", "single_block_bias", "channel"] {
+        let params = read_json(&refs_dir("loihi").join(case).join("params.json"));
+        let config = case_config(&params);
+        let model = Model::from_config_str(&config, &Registry::with_builtins())
+            .unwrap_or_else(|e| panic!("{case}: {e}\n{config}"));
+        let plan = cortecs::loihi::plan(&model, 1).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let recorded = params["blocks"].as_array().expect("blocks");
+        let ours = &plan.resources.blocks;
+        let labels: Vec<&str> = ours.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(ours.len(), recorded.len(), "{case}: blocks {labels:?}");
+        assert_eq!(plan.split.blocks, *ours, "{case}: nothing to split");
+        let syn_json = params["synapses"].as_array().expect("synapses");
+        for (b, r) in ours.iter().zip(recorded) {
+            let what = format!("{case}: {} (NengoLoihi {})", b.label, r["label"]);
+            let u = &r["utilization"];
+            let used = |k: &str| as_usize(&u[k][0]) as u64;
+            assert_eq!(
+                [
+                    b.n_compartments as u64,
+                    b.n_in_axons() as u64,
+                    b.n_out_axons() as u64,
+                    b.synapse_bits()
+                ],
+                [
+                    used("compartments"),
+                    used("in-axons"),
+                    used("out-axons"),
+                    used("synapses")
+                ],
+                "{what}: compartments, in-axons, out-axons, synapse bits"
+            );
+            let syns: Vec<&Value> = r["synapses"]
+                .as_array()
+                .expect("block synapses")
+                .iter()
+                .map(|s| &syn_json[as_usize(s)])
+                .collect();
+            assert_eq!(b.synapses.len(), syns.len(), "{what}: synapses");
+            for (s, rs) in b.synapses.iter().zip(syns) {
+                assert_eq!(s.label, rs["label"].as_str().expect("label"), "{what}");
+                assert_eq!(s.n_axons, as_usize(&rs["n_axons"]), "{what}: {}", s.label);
+                assert_eq!(s.pop_type, pop_type(&rs["pop_type"]), "{what}: {}", s.label);
+                assert_eq!(
+                    s.bits(),
+                    Ok(rs["derived"]["bits"].as_u64().expect("bits")),
+                    "{what}: {}",
+                    s.label
+                );
+            }
+            assert_eq!(
+                b.axons.len(),
+                as_usize(&r["n_out_axon_groups"]),
+                "{what}: output axon groups"
+            );
+        }
+        let greedy = params["greedy_allocation"].as_array().expect("greedy");
+        assert_eq!(plan.report.cores.len(), greedy.len(), "{case}: cores");
+        for (core, g) in plan.report.cores.iter().zip(greedy) {
+            assert_eq!(
+                (core.chip, core.core, core.compartments),
+                (
+                    as_usize(&g["chip"]),
+                    as_usize(&g["core"]),
+                    as_usize(&g["n_compartments"])
+                ),
+                "{case}: {}",
+                core.block
+            );
+        }
+        // the summary's percentages (the labels are cortecs's own)
+        let after_label = |line: &str| line.rsplit_once("): ").map_or(line, |x| x.1).to_string();
+        let summary: Vec<String> = params["utilization_summary"]
+            .as_array()
+            .expect("summary")
+            .iter()
+            .map(|v| after_label(v.as_str().unwrap_or_default()))
+            .collect();
+        let ours_summary: Vec<String> = plan
+            .report
+            .utilization_summary()
+            .iter()
+            .map(|l| after_label(l))
+            .collect();
+        assert_eq!(ours_summary, summary, "{case}: utilization summary");
+        println!("{case}: cortecs's layout {labels:?} matches NengoLoihi's blocks");
+    }
 }

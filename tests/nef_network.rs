@@ -2,6 +2,14 @@
 //! connections; Rust closures; determinism across thread counts; save → load → continue;
 //! `sample_every`.
 
+// `Real` is `f32` or `f64`: a conversion between `Real` and `f64` is needed in the default
+// build and is the identity in the `f64` one. A cast that is useless in both builds is still
+// caught by the default build's clippy.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use std::sync::{Arc, Mutex};
 
 use cortecs::components::nef::connection::ConnectionParams;

@@ -1,5 +1,13 @@
 //! The `cortecs` command line: run, check and inspect models.
 
+// `Real` is `f32` or `f64`: a conversion between `Real` and `f64` is needed in the default
+// build and is the identity in the `f64` one. A cast that is useless in both builds is still
+// caught by the default build's clippy.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -211,7 +211,8 @@ impl ChipNetwork {
     }
 
     /// The blocks as the mapper sees them: compartments, dense synapses, and one output axon
-    /// group per axon (its mapped units).
+    /// group per axon group, counting its distinct target axons (NengoLoihi's `Axon.n_axons`:
+    /// the 20 decode neurons of a 1-D connection send to 2 axons, on and off).
     pub fn resources(&self) -> ModelResources {
         let mut blocks: Vec<BlockResources> = self
             .blocks
@@ -232,7 +233,7 @@ impl ChipNetwork {
             if let ChipSource::Block(src) = a.source {
                 blocks[src].axons.push(OutputAxons {
                     target_block: Some(a.block),
-                    n_axons: a.map.iter().flatten().count(),
+                    n_axons: distinct_axons(&a.map),
                     pop_type: PopType::Discrete,
                 });
             }
@@ -414,6 +415,14 @@ impl ChipNetwork {
             probes,
         })
     }
+}
+
+/// The number of distinct target axons of an axon group's map.
+fn distinct_axons(map: &[Option<usize>]) -> usize {
+    let mut axons: Vec<usize> = map.iter().flatten().copied().collect();
+    axons.sort_unstable();
+    axons.dedup();
+    axons.len()
 }
 
 /// The probe's parts per core: the core's block and its weights (`÷ v_scale` for a
