@@ -3,6 +3,7 @@
 mod build;
 mod builder;
 mod io;
+mod params;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -703,7 +704,7 @@ impl Model {
     ///
     /// Direct edits of parameter components (e.g. a `LifParams`'s `tau_m`) change the running
     /// model but are not recorded in its config: [`save`](Self::save) writes the parameters
-    /// the model was built with. Arrays set with [`set_array`](Self::set_array) (or edited
+    /// the model was built with; [`set_param`](Self::set_param) changes both. Arrays set with [`set_array`](Self::set_array) (or edited
     /// here) are saved. Resources and systems added by users are not saved.
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
