@@ -23,7 +23,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use cortecs::components::chunk::for_chunks;

@@ -52,6 +52,16 @@ pub enum Error {
         /// Found shape.
         found: Vec<usize>,
     },
+    /// A parameter cannot be set by [`Model::set_param`](crate::Model::set_param).
+    #[error("entity `{entity}`, parameter `{param}`: {message}")]
+    Param {
+        /// The entity.
+        entity: String,
+        /// The parameter.
+        param: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A model-level problem found while building (named entity, message).
     #[error("{0}")]
     Build(String),

@@ -47,13 +47,45 @@ pub use error::Error;
 pub use model::{Decoders, Model, ModelBuilder, Target};
 pub use registry::{BuildCtx, Kind, KindError, Registry, Role};
 
-/// The names most programs need.
+/// The names most programs need, including everything a custom system, resource, component
+/// or kind needs: `use cortecs::prelude::*;` alone makes `#[derive(Resource)]`,
+/// `#[derive(Component)]` and `#[derive(SystemParam)]` work in a crate that does not depend
+/// on `bevy_ecs` itself (the derives name the crate `bevy_ecs`, which the prelude brings into
+/// scope).
+///
+/// Custom systems and resources are not saved: after [`Model::load`], add them again.
+///
+/// ```
+/// use cortecs::prelude::*;
+///
+/// /// Spikes of `z1` counted over the run.
+/// #[derive(Resource, Default)]
+/// struct SpikeCount(f64);
+///
+/// fn count(mut total: ResMut<SpikeCount>, q: Query<&Spikes>) {
+///     total.0 += q.iter().flat_map(|s| s.0.iter()).map(|s| f64::from(*s)).sum::<f64>();
+/// }
+///
+/// # fn main() -> Result<(), cortecs::Error> {
+/// let config = r#"Model(dt: 1.0,
+///     cells: [(name: "z1", kind: "LIF", params: (n_units: 4, tau_m: 10.0))],
+///     inputs: [(name: "I", kind: "Constant", target: "z1", params: (value: 30.0))],
+/// )"#;
+/// let mut model = Model::from_config_str(config, &Registry::with_builtins())?;
+/// model.world_mut().insert_resource(SpikeCount::default());
+/// model.schedule_mut().add(Phase::Record, count);
+/// model.run_steps(100)?;
+/// assert!(model.world().resource::<SpikeCount>().0 > 0.0);
+/// # Ok(()) }
+/// ```
 pub mod prelude {
     pub use crate::components::Real;
     pub use crate::components::compartment::*;
     pub use crate::components::{Clock, Compartment};
     pub use crate::registry::{BuildCtx, Kind, KindError, Registry, Role};
     pub use crate::schedule::Phase;
+    pub use crate::schedule::StepSchedule;
     pub use crate::{Error, Model, ModelBuilder};
+    pub use bevy_ecs;
     pub use bevy_ecs::prelude::*;
 }

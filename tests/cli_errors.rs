@@ -443,14 +443,18 @@ fn resume_from_damaged_save() {
 
     // A missing entity file.
     let s = save("s_missing");
-    let file = s.join("z1.npz");
+    let file = cortecs::persist::folder::state_dir(&s)
+        .unwrap()
+        .join("z1.npz");
     std::fs::remove_file(&file).unwrap();
     let e = failed(&resume(&s));
     has(&e, &["entity `z1`", &file.display().to_string()]);
 
     // A truncated one.
     let s = save("s_truncated");
-    let file = s.join("W1.npz");
+    let file = cortecs::persist::folder::state_dir(&s)
+        .unwrap()
+        .join("W1.npz");
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
     let e = failed(&resume(&s));

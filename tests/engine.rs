@@ -10,6 +10,7 @@
 )]
 
 use cortecs::components::neurons::spiking::LifParams;
+use cortecs::persist::folder::state_dir;
 use cortecs::prelude::*;
 use cortecs::probe::ProbeSpec;
 use cortecs::registry::builtin::{
@@ -130,12 +131,14 @@ fn save_writes_numpy_archives_under_reference_names() {
     m.run_steps(3).unwrap();
     let dir = tempfile::tempdir().unwrap();
     m.save(dir.path()).unwrap();
-    let z1 = cortecs::persist::npz::read_npz(&dir.path().join("z1.npz"), "z1").unwrap();
+    let z1 = cortecs::persist::npz::read_npz(&state_dir(dir.path()).unwrap().join("z1.npz"), "z1")
+        .unwrap();
     let names: Vec<&str> = z1.iter().map(|(n, _)| n.as_str()).collect();
     for c in cortecs::components::neurons::spiking::lif::LIF_COMPARTMENTS {
         assert!(names.contains(c), "z1.npz lacks {c}: {names:?}");
     }
-    let w = cortecs::persist::npz::read_npz(&dir.path().join("W1.npz"), "W1").unwrap();
+    let w = cortecs::persist::npz::read_npz(&state_dir(dir.path()).unwrap().join("W1.npz"), "W1")
+        .unwrap();
     let weights = &w.iter().find(|(n, _)| n == "weights").unwrap().1;
     assert_eq!(weights.shape(), &[784, 100]);
     // Saving again over the same directory replaces the files and leaves no temp files.
@@ -157,10 +160,13 @@ fn load_rejects_a_wrong_shape_naming_entity_and_array() {
         "v".to_string(),
         ndarray::ArrayD::<Real>::zeros(ndarray::IxDyn(&[7])),
     )];
-    let mut arrays = cortecs::persist::npz::read_npz(&dir.path().join("z1.npz"), "z1").unwrap();
+    let mut arrays =
+        cortecs::persist::npz::read_npz(&state_dir(dir.path()).unwrap().join("z1.npz"), "z1")
+            .unwrap();
     arrays.retain(|(n, _)| n != "v");
     arrays.extend(bad);
-    cortecs::persist::npz::write_npz(&dir.path().join("z1.npz"), &arrays).unwrap();
+    cortecs::persist::npz::write_npz(&state_dir(dir.path()).unwrap().join("z1.npz"), &arrays)
+        .unwrap();
     let err = Model::load(dir.path())
         .err()
         .expect("must fail")

@@ -705,7 +705,8 @@ fn run_with_progress(model: &mut Model, steps: u64) -> Result<(), Error> {
 }
 
 fn inspect(dir: &Path) -> Result<(), Error> {
-    let model = Model::load(dir)?;
+    // Keep values that are not finite, to count them (a resume refuses such a save).
+    let model = Model::load_unchecked(dir, &cortecs::Registry::with_builtins())?;
     let c = model.clock();
     println!(
         "{}: saved at step {} (t = {} ms, dt = {} ms), seed {}",
@@ -715,17 +716,33 @@ fn inspect(dir: &Path) -> Result<(), Error> {
         c.dt,
         model.config().seed
     );
+    let mut damaged = 0;
     for e in model.entities() {
         println!("{} ({}, {:?}, {} units)", e.name, e.kind, e.role, e.n_units);
         for name in model.array_names(&e.name)? {
             let a = model.array(&e.name, name)?;
-            let (lo, hi) = a
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                    (lo.min(f64::from(*x)), hi.max(f64::from(*x)))
-                });
-            println!("  {name:<10} {:?}  min {lo:.6}  max {hi:.6}", a.shape());
+            let finite = a.iter().map(|x| f64::from(*x)).filter(|x| x.is_finite());
+            let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                (lo.min(x), hi.max(x))
+            });
+            let nan = a.iter().filter(|x| x.is_nan()).count();
+            let inf = a.iter().filter(|x| x.is_infinite()).count();
+            let range = if lo <= hi {
+                format!("min {lo:.6}  max {hi:.6}")
+            } else {
+                "no finite value".to_string()
+            };
+            let bad = if nan + inf > 0 {
+                damaged += 1;
+                format!("  {nan} NaN, {inf} inf")
+            } else {
+                String::new()
+            };
+            println!("  {name:<10} {:?}  {range}{bad}", a.shape());
         }
+    }
+    if damaged > 0 {
+        println!("{damaged} arrays hold values that are not finite: this save cannot be resumed");
     }
     Ok(())
 }

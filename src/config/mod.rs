@@ -51,6 +51,10 @@ pub struct ModelConfig<P = Box<RawValue>> {
     /// Directory that relative file paths in `params` are resolved against (set by `save`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_dir: Option<PathBuf>,
+    /// The folder of a save directory that holds the saved arrays (set by `save`; see
+    /// [`crate::persist::folder`]). Ignored when building from a config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// Populations (cells and input encoders).
     #[serde(default)]
     pub cells: Vec<EntitySpec<P>>,
@@ -521,6 +525,7 @@ impl<P> ModelConfig<P> {
             seed: self.seed,
             step: self.step,
             base_dir: self.base_dir.clone(),
+            state: self.state.clone(),
             cells: map(&self.cells),
             inputs: map(&self.inputs),
             synapses: map(&self.synapses),

@@ -409,6 +409,7 @@ pub(crate) fn build(
     world.remove_resource::<FactorCache>();
     resolved.step = 0;
     resolved.base_dir = None;
+    resolved.state = None;
     Ok(Model::assemble(
         world,
         schedule,

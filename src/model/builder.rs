@@ -40,6 +40,7 @@ impl ModelBuilder {
                 seed: 0,
                 step: 0,
                 base_dir: None,
+                state: None,
                 cells: vec![],
                 inputs: vec![],
                 synapses: vec![],

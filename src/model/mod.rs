@@ -3,6 +3,7 @@
 mod build;
 mod builder;
 mod io;
+mod params;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -123,7 +124,7 @@ struct ProbeInfo {
 /// model.run_steps(100)?;
 ///
 /// let dir = tempfile::tempdir()?; // or any directory
-/// model.save(dir.path())?; // model.ron, z0.npz, z1.npz, W.npz
+/// model.save(dir.path())?; // model.ron and state-100/ with z0.npz, z1.npz, W.npz
 /// let mut resumed = Model::load(dir.path())?; // its probes start empty
 /// assert_eq!(resumed.clock().step, 100);
 /// assert_eq!(resumed.array("W", "weights")?, model.array("W", "weights")?);
@@ -700,6 +701,11 @@ impl Model {
     }
 
     /// The ECS world (write: user systems' resources, direct component access).
+    ///
+    /// Direct edits of parameter components (e.g. a `LifParams`'s `tau_m`) change the running
+    /// model but are not recorded in its config: [`save`](Self::save) writes the parameters
+    /// the model was built with; [`set_param`](Self::set_param) changes both. Arrays set with [`set_array`](Self::set_array) (or edited
+    /// here) are saved. Resources and systems added by users are not saved.
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
     }

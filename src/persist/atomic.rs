@@ -111,7 +111,7 @@ pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Fsyncs directory `dir` so that a rename within it is durable, ignoring failures.
 #[cfg(unix)]
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
     }
@@ -119,7 +119,7 @@ fn sync_dir(dir: &Path) {
 
 /// Directories cannot be opened and synced portably outside Unix; NTFS journals the rename.
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) {}
+pub(crate) fn sync_dir(_dir: &Path) {}
 
 #[cfg(test)]
 mod tests {

@@ -101,4 +101,35 @@ pub enum PersistError {
         /// The dtype in the archive.
         found: String,
     },
+
+    /// The manifest `model.ron` of a save directory is not valid.
+    #[error("{}: not a valid save manifest: {message}", path.display())]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// An array of the archive holds a value that is not finite (NaN or ±inf): no compartment,
+    /// weight or filter state of a running model can hold one.
+    #[error(
+        "{}: array `{array}` of entity `{entity}` holds {value} at index {index:?} \
+         ({count} of its values are not finite): the save is damaged",
+        path.display()
+    )]
+    NonFinite {
+        /// The archive.
+        path: PathBuf,
+        /// The entity whose state it holds.
+        entity: String,
+        /// The array.
+        array: String,
+        /// The index of the first value that is not finite.
+        index: Vec<usize>,
+        /// That value (`NaN`, `inf`, `-inf`).
+        value: f64,
+        /// How many values of the array are not finite.
+        count: usize,
+    },
 }

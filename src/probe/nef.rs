@@ -68,6 +68,35 @@ impl NefProbe {
             data: Vec::new(),
         }
     }
+
+    /// The probe's dynamic state, what a save must keep for a resumed run to record the same
+    /// values: for a filtered probe, its filter state (`x0`, `x1`) and last output, one row of
+    /// `width` values each (3 × width, in the probed signal's units); `None` without a synapse.
+    pub fn state(&self) -> Option<ndarray::ArrayD<Real>> {
+        if !self.filtered {
+            return None;
+        }
+        let values: Vec<Real> = self.state.values().iter().chain(&self.y).copied().collect();
+        ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[3, self.width]), values).ok()
+    }
+
+    /// Restores what [`state`](Self::state) returned; `Err(expected shape)` if `values` has
+    /// another shape or the probe has no state.
+    pub fn set_state(&mut self, values: ndarray::ArrayViewD<Real>) -> Result<(), Vec<usize>> {
+        let shape = vec![3, self.width];
+        if !self.filtered || values.shape() != shape.as_slice() {
+            return Err(if self.filtered { shape } else { vec![] });
+        }
+        let n = 2 * self.width;
+        for (i, v) in values.iter().enumerate() {
+            if i < n {
+                self.state.values_mut()[i] = *v;
+            } else {
+                self.y[i - n] = *v;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Record phase: `value = Dᵀ·output` (or the output), then record — the filter's previous
