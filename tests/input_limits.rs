@@ -361,3 +361,68 @@ fn library_limits_and_thread_counts() {
     assert!(m.set_threads(0).is_err());
     assert!(m.set_threads(1).is_ok());
 }
+
+#[test]
+fn an_expr_node_that_is_not_finite_is_refused_naming_the_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"Model(dt: 1.0, seed: 1,
+    cells: [(name: "stim", kind: "Node", params: (output: Expr("1/0"))),
+            (name: "A", kind: "Ensemble", params: (n_neurons: 20, dimensions: 1))],
+    synapses: [(name: "c", kind: "Connection", pre: "stim", post: "A", params: ())],
+)"#;
+    let cfg = write(dir.path(), "expr.ron", text);
+    fails(
+        &["check", s(&cfg)],
+        &[
+            "entity `stim`",
+            "`output`",
+            "`1/0`",
+            "inf",
+            &format!("{}:2:", cfg.display()),
+        ],
+    );
+}
+
+#[test]
+fn bench_prints_its_table_once_with_a_readable_title_and_sparse_lif_fires() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bench");
+    let (ok, stdout, err) = cortecs(&[
+        "bench",
+        "LIF",
+        "--synapses",
+        "sparse",
+        "--sizes",
+        "500",
+        "--threads",
+        "1",
+        "--steps",
+        "300",
+        "--out",
+        s(&out),
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(stdout.matches("spikes/step").count(), 1, "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("500 "))
+        .unwrap_or_else(|| panic!("no row for 500 neurons:\n{stdout}"));
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.trim_start().starts_with("500 "))
+            .count(),
+        1
+    );
+    // columns: neurons thr steps/s updates/s ns/upd spikes/step syn-events/s …
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    let spikes_per_step: f64 = cols[5].parse().unwrap();
+    let events: f64 = cols[6].parse().unwrap();
+    // 500 cells at dt 0.1 ms: 1 spike/step is 20 Hz; realistic is 1–100 Hz
+    let rate_hz = spikes_per_step / (500.0 * 1e-4);
+    assert!((1.0..100.0).contains(&rate_hz), "{rate_hz} Hz:\n{stdout}");
+    assert!(events > 0.0, "{stdout}");
+    let svg = std::fs::read_to_string(out.join("bench.svg")).unwrap();
+    assert!(svg.contains("(sparse synapses, fan-out 80)"), "title");
+    assert!(!svg.contains("Sparse {"), "Rust debug text in the title");
+}

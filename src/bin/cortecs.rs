@@ -498,6 +498,8 @@ fn bench_kind(
         "{} × N, {} steps of {} ms, {}",
         spec.kind, spec.steps, spec.dt, spec.synapses
     );
+    // the header, then each row as it is measured
+    print!("{}", to_table(&[]));
     for &n in sizes {
         if spec.synapses == BenchSynapses::Dense && (n as f64).powi(2) * 4.0 > 4e9 {
             eprintln!(
@@ -519,7 +521,6 @@ fn bench_kind(
             rows.push(row);
         }
     }
-    print!("\n{}", to_table(&rows));
     std::fs::create_dir_all(out).map_err(|e| Error::Build(format!("{}: {e}", out.display())))?;
     let write = |name: &str, text: String| -> Result<(), Error> {
         let path = out.join(name);
@@ -528,7 +529,7 @@ fn bench_kind(
     };
     write("bench.csv", to_csv(&rows))?;
     let title = format!(
-        "cortecs {}: ns per neuron-step ({:?})",
+        "cortecs {}: ns per neuron-step ({})",
         spec.kind, spec.synapses
     );
     chart(&rows, &title)
