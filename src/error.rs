@@ -4,6 +4,7 @@ use thiserror::Error;
 
 use crate::config::ConfigError;
 use crate::persist::PersistError;
+use crate::registry::human_bytes;
 
 /// Anything that can go wrong building, running, saving or loading a model.
 #[derive(Debug, Error)]
@@ -61,6 +62,24 @@ pub enum Error {
         param: String,
         /// What is wrong.
         message: String,
+    },
+    /// A run's probe buffers would take the model past its memory limit
+    /// ([`Model::check_probe_memory`](crate::Model::check_probe_memory)).
+    #[error(
+        "{what} need {} ({needed} bytes), but the model may use {} ({limit} bytes) and {} of \
+         it are taken; stream the probes (`--stream`), record less (`sample_every`, `start`, \
+         `end`, fewer steps) or raise the limit (`--max-memory`)",
+        human_bytes(*.needed), human_bytes(*.limit), human_bytes(*.in_use)
+    )]
+    Memory {
+        /// What the bytes are for.
+        what: String,
+        /// Bytes needed.
+        needed: u64,
+        /// The model's memory limit (bytes).
+        limit: u64,
+        /// Bytes already taken (entities, and the probes before this one).
+        in_use: u64,
     },
     /// A model-level problem found while building (named entity, message).
     #[error("{0}")]

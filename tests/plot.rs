@@ -304,6 +304,8 @@ fn empty_dir_has_no_probes() {
 
 /// Asserts that plotting `dir` fails with a read error naming `file`.
 fn assert_read_error(dir: &Path, file: &str) {
+    // the run's step, so that the probe file is what fails
+    std::fs::write(dir.join("model.ron"), "Model(dt: 1.0)").unwrap();
     let err = plot_run_dir_auto(dir).unwrap_err();
     let path = dir.join(file);
     assert!(
@@ -382,6 +384,8 @@ fn an_interrupted_stream_plots_what_its_header_announces() {
         .open(&path)
         .unwrap();
     f.write_all(&[0u8; 12]).unwrap();
+    // the run's model.ron, which `run --stream` writes before the first step
+    std::fs::write(dir.path().join("model.ron"), "Model(dt: 1.0)").unwrap();
     let files = cortecs::plot::plot_run_dir_auto(dir.path()).unwrap();
     assert_eq!(
         files,

@@ -36,7 +36,7 @@ use super::report::TABLE_ROWS;
 use super::spikes::{IsiStats, firing_rates, isi_stats, spike_counts};
 use crate::Real;
 use crate::error::Error;
-use crate::plot::run_dir::{RunLayout, run_dir_dt, spike_probes};
+use crate::plot::run_dir::{RunLayout, required_dt, spike_probes};
 
 /// The spike statistics of one probe, one entry per neuron.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,13 +61,13 @@ pub struct SpikeReport {
 
 /// The [`SpikeReport`] of every spike probe in run directory `dir` (the probes `cortecs plot`
 /// draws as rasters), with the step and each probe's `sample_every` from its `model.ron`
-/// (1 ms and every step without one).
+/// (an error without one: rates need the run's step).
 ///
 /// Errors ([`Error::Build`], naming the directory or file): no probe files, a probe that is not
 /// a float array, no spike probe among them.
 pub fn spike_report(dir: &Path) -> Result<Vec<SpikeReport>, Error> {
     let fail = |e: &dyn std::fmt::Display| Error::Build(e.to_string());
-    let dt_ms = run_dir_dt(dir).map_err(|e| fail(&e))?.unwrap_or(1.0);
+    let dt_ms = required_dt(dir).map_err(|e| fail(&e))?;
     let probes = spike_probes(dir).map_err(|e| fail(&e))?;
     let layout = RunLayout::read(dir);
     if probes.is_empty() {

@@ -1,7 +1,9 @@
 //! Population-size benchmarks (`cortecs bench`): how the cost of a step grows with the number
 //! of neurons, for any cell kind, with or without recurrent synapses, at several thread counts.
 //!
-//! Each row builds a one-population model through the ordinary config path, runs `warmup`
+//! Each row builds a one-population model through the ordinary config path (with a constant
+//! drive and a spread of initial voltages for kinds that do not fire on their own, so that
+//! their cells fire asynchronously at tens of Hz and synapses deliver events), runs `warmup`
 //! steps, then times `steps` steps (wall clock, `Model::run_steps`). Spikes are counted after
 //! the timed run over `steps.min(200)` more steps, so that counting does not slow the timed
 //! steps; synaptic events per second are that spike rate × the mean fan-out × steps per second.
@@ -55,6 +57,7 @@ impl std::fmt::Display for BenchSynapses {
 /// let text = spec.config(500); // the model config for 500 neurons
 /// assert!(text.contains(r#"kind: "LIF""#) && text.contains("n_units: 500, tau_m: 20.0"));
 /// assert!(text.contains("p_conn: 0.02")); // fan-out 10 of 500
+/// assert!(text.contains(r#"kind: "Constant", target: "P", params: (value: 14"#)); // drive
 /// ```
 #[derive(Clone, Debug)]
 pub struct BenchSpec {
@@ -72,16 +75,28 @@ pub struct BenchSpec {
     pub synapses: BenchSynapses,
     /// Recurrent weight (units of the cell's `j`).
     pub weight: f64,
+    /// A constant input current to every cell (units of its `j`), for kinds that are silent
+    /// without input; `None`: no input.
+    pub drive: Option<f64>,
+    /// Initial `v` of each cell drawn uniformly from this range (mV), so that driven cells do
+    /// not all fire on the same step; `None`: the kind's own initial state.
+    pub initial_v: Option<(f64, f64)>,
 }
 
 impl BenchSpec {
-    /// Defaults for a cell kind: IAF (CUBA's neuron, which fires on its own) unless told
-    /// otherwise, dt 0.1 ms, 1000 timed steps.
+    /// Defaults for a cell kind, dt 0.1 ms, 1000 timed steps. IAF (CUBA's neuron) fires on
+    /// its own; LIF gets τ_m = 20 ms, no threshold adaptation, a drive of 14 (v∞ = −51 mV,
+    /// above its −52 mV threshold: about 20 Hz) and initial voltages spread over
+    /// [v_reset, thr) = [−60, −52) mV.
     pub fn new(kind: &str) -> Self {
-        let params = match kind {
-            "LIF" | "QuadLIF" => "tau_m: 20.0",
-            "SLIF" => "tau_m: 20.0",
-            _ => "",
+        let (params, drive, initial_v) = match kind {
+            "LIF" => (
+                "tau_m: 20.0, theta_plus: 0.0",
+                Some(14.0),
+                Some((-60.0, -52.0)),
+            ),
+            "QuadLIF" | "SLIF" => ("tau_m: 20.0", None, None),
+            _ => ("", None, None),
         };
         Self {
             kind: kind.to_string(),
@@ -91,6 +106,8 @@ impl BenchSpec {
             warmup: 20,
             synapses: BenchSynapses::None,
             weight: 0.1,
+            drive,
+            initial_v,
         }
     }
 
@@ -115,9 +132,13 @@ impl BenchSpec {
                 self.weight / n as f64
             ),
         };
+        let inputs = self.drive.map_or(String::new(), |j| {
+            format!(r#"(name: "drive", kind: "Constant", target: "P", params: (value: {j:?}))"#)
+        });
         format!(
             r#"Model(dt: {}, seed: 1,
                 cells: [(name: "P", kind: "{}", params: (n_units: {n}{extra}))],
+                inputs: [{inputs}],
                 synapses: [{synapses}])"#,
             self.dt, self.kind
         )
@@ -235,6 +256,13 @@ pub fn measure(spec: &BenchSpec, n: usize, threads: usize) -> Result<BenchRow, E
         &Registry::with_builtins(),
     )?;
     let build_s = t0.elapsed().as_secs_f64();
+    if let Some((lo, hi)) = spec.initial_v {
+        let mut rng = crate::components::rng::StreamKey::new(1, "bench_v").at(0, 0);
+        let v = ndarray::Array1::from_shape_fn(n, |_| {
+            lo as crate::Real + crate::components::rng::uniform(&mut rng) * (hi - lo) as crate::Real
+        });
+        model.set_array("P", "v", v.into_dyn().view())?;
+    }
     model.set_threads(threads)?;
     model.run_steps(spec.warmup)?;
     let t0 = Instant::now();

@@ -41,9 +41,14 @@ enum Command {
         /// Resume from a saved state instead of building from a config.
         #[arg(long)]
         resume: Option<PathBuf>,
-        /// Threads for data-parallel kernels (default: all cores).
-        #[arg(long)]
+        /// Threads for data-parallel kernels, ≥ 1 (default: all cores).
+        #[arg(long, value_parser = at_least_one)]
         threads: Option<usize>,
+        /// Memory the model may use, entities and probe buffers together (`4G`, `512M`, bytes;
+        /// default: 80 % of physical memory); a model that needs more is refused before it is
+        /// allocated.
+        #[arg(long, value_parser = memory_size)]
+        max_memory: Option<u64>,
         /// Where the model runs: cortecs' own step, or the emulated Loihi chip (NEF models:
         /// built, mapped and discretized as NengoLoihi does, bit-exact with its emulator).
         #[arg(long, value_enum, default_value_t = RunTarget::Float)]
@@ -66,10 +71,22 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
-    /// Validate a config and print the resolved model with every default filled in.
+    /// Validate a config and print the resolved model with every default filled in. Checks
+    /// what `run` checks before it runs, memory included (for the config's `run.steps`, or
+    /// `--steps`).
     Check {
         /// The RON config.
         config: PathBuf,
+        /// Steps the run would take (default: the config's `run.steps`).
+        #[arg(long)]
+        steps: Option<u64>,
+        /// The run would stream its probes (`run --stream`): only 1000 steps of samples are
+        /// held in memory.
+        #[arg(long)]
+        stream: bool,
+        /// Memory the model may use (as `run --max-memory`).
+        #[arg(long, value_parser = memory_size)]
+        max_memory: Option<u64>,
     },
     /// Map a NEF model onto Loihi with NengoLoihi's rules: blocks per core, axons, synapse
     /// memory, every broken limit, and (with --steps) estimated chip time and energy per step.
@@ -104,8 +121,8 @@ enum Command {
         /// Mean targets per neuron of sparse synapses.
         #[arg(long, default_value_t = 80)]
         fan_out: usize,
-        /// Thread counts.
-        #[arg(long, value_delimiter = ',', default_values_t = [1, 2])]
+        /// Thread counts (each ≥ 1).
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 2], value_parser = at_least_one)]
         threads: Vec<usize>,
         /// Steps timed per size (cell kinds; CUBA runs 1 s = 10 000 steps).
         #[arg(long, default_value_t = 1000)]
@@ -159,6 +176,22 @@ enum Command {
     },
 }
 
+/// A thread count: a whole number ≥ 1.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("expected a number of threads ≥ 1, found `{text}`")),
+    }
+}
+
+/// A memory size (`4G`, `512M`, bytes).
+fn memory_size(text: &str) -> Result<u64, String> {
+    cortecs::model::parse_bytes(text)
+}
+
+/// Steps of samples a streamed run holds in memory (`run --stream` writes every 1000 steps).
+const STREAM_EVERY: u64 = 1000;
+
 /// Where `run` runs a model.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum RunTarget {
@@ -208,6 +241,7 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             save,
             resume,
             threads,
+            max_memory,
             target,
             chips,
             stream,
@@ -215,13 +249,29 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             dt,
             seed,
         } => {
+            if let (Some(dir), Some(cfg)) = (&resume, &config) {
+                return Err(Error::Build(format!(
+                    "give a config or --resume DIR, not both: a resumed run continues the model \
+                     saved in {} (its own model.ron), and {} would be ignored",
+                    dir.display(),
+                    cfg.display()
+                )));
+            }
             if resume.is_some() && (dt.is_some() || seed.is_some()) {
                 return Err(Error::Build(
                     "--dt and --seed change a config; a resumed run keeps its saved dt and seed"
                         .into(),
                 ));
             }
-            let overrides = Overrides { dt, seed };
+            check_output_dir("--out", &out)?;
+            if let Some(dir) = &save {
+                check_output_dir("--save", dir)?;
+            }
+            let overrides = Overrides {
+                dt,
+                seed,
+                max_memory,
+            };
             if target == RunTarget::Loihi {
                 if resume.is_some() || save.is_some() {
                     return Err(Error::Build(
@@ -235,7 +285,14 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
                 return if plot { plot_dir(&out) } else { Ok(()) };
             }
             let mut model = match (&resume, &config) {
-                (Some(dir), _) => Model::load(dir)?,
+                (Some(dir), _) => {
+                    check_save_dir(dir)?;
+                    let mut model = Model::load(dir)?;
+                    if let Some(bytes) = max_memory {
+                        model.set_max_memory(bytes);
+                    }
+                    model
+                }
                 (None, Some(cfg)) => overrides.build(cfg, cortecs::Target::Float)?,
                 (None, None) => {
                     return Err(Error::Build("give a config file or --resume DIR".into()));
@@ -244,10 +301,11 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             if let Some(t) = threads {
                 model.set_threads(t)?;
             }
-            if stream {
-                model.stream_probes(&out, 1000)?;
-            }
             let steps = steps.unwrap_or(model.config().run.steps);
+            model.check_probe_memory(steps, stream.then_some(STREAM_EVERY))?;
+            if stream {
+                model.stream_probes(&out, STREAM_EVERY)?;
+            }
             run_with_progress(&mut model, steps)?;
             let files = model.write_probes(&out)?;
             println!(
@@ -269,8 +327,20 @@ fn dispatch(cmd: Command) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::Check { config } => {
-            let model = Model::from_config_file(&config)?;
+        Command::Check {
+            config,
+            steps,
+            stream,
+            max_memory,
+        } => {
+            let overrides = Overrides {
+                dt: None,
+                seed: None,
+                max_memory,
+            };
+            let model = overrides.build(&config, cortecs::Target::Float)?;
+            let steps = steps.unwrap_or(model.config().run.steps);
+            model.check_probe_memory(steps, stream.then_some(STREAM_EVERY))?;
             println!(
                 "// {}: OK — {} entities, {} probes",
                 config.display(),
@@ -364,13 +434,15 @@ fn loihi_report(config: &Path, steps: Option<u64>, chips: usize) -> Result<(), E
     })
 }
 
-/// `run --dt/--seed`: what replaces the config's own.
+/// `run --dt/--seed/--max-memory`: what replaces the config's own (or the default limit).
 #[derive(Clone, Copy)]
 struct Overrides {
     /// Step size (ms).
     dt: Option<f64>,
     /// Seed.
     seed: Option<u64>,
+    /// Memory limit (bytes).
+    max_memory: Option<u64>,
 }
 
 impl Overrides {
@@ -381,7 +453,7 @@ impl Overrides {
             Source::new("", config).error_at(None, None, cortecs::config::ConfigErrorKind::Io(e))
         })?;
         let mut src = Source::new(&text, config);
-        (src.dt, src.seed) = (self.dt, self.seed);
+        (src.dt, src.seed, src.max_memory) = (self.dt, self.seed, self.max_memory);
         Model::from_source_for(&src, &cortecs::Registry::with_builtins(), target)
     }
 }
@@ -434,6 +506,8 @@ fn bench_kind(
         "{} × N, {} steps of {} ms, {}",
         spec.kind, spec.steps, spec.dt, spec.synapses
     );
+    // the header, then each row as it is measured
+    print!("{}", to_table(&[]));
     for &n in sizes {
         if spec.synapses == BenchSynapses::Dense && (n as f64).powi(2) * 4.0 > 4e9 {
             eprintln!(
@@ -455,7 +529,6 @@ fn bench_kind(
             rows.push(row);
         }
     }
-    print!("\n{}", to_table(&rows));
     std::fs::create_dir_all(out).map_err(|e| Error::Build(format!("{}: {e}", out.display())))?;
     let write = |name: &str, text: String| -> Result<(), Error> {
         let path = out.join(name);
@@ -464,7 +537,7 @@ fn bench_kind(
     };
     write("bench.csv", to_csv(&rows))?;
     let title = format!(
-        "cortecs {}: ns per neuron-step ({:?})",
+        "cortecs {}: ns per neuron-step ({})",
         spec.kind, spec.synapses
     );
     chart(&rows, &title)
@@ -704,7 +777,50 @@ fn run_with_progress(model: &mut Model, steps: u64) -> Result<(), Error> {
     Ok(())
 }
 
+/// Refuses an output folder (`--out`, `--save`) that cannot be one, before the run: a path
+/// that exists and is not a folder.
+fn check_output_dir(flag: &str, dir: &Path) -> Result<(), Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Build(format!(
+            "{flag} {}: exists and is not a folder; expected a folder (new, or one to \
+             overwrite)",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Says plainly why `dir` is not a save (`inspect`, `--resume`): it does not exist, is a
+/// file, or is a run's output folder (probes, no entity `.npz` files).
+fn check_save_dir(dir: &Path) -> Result<(), Error> {
+    if !dir.exists() {
+        return Err(Error::Build(format!("{} does not exist", dir.display())));
+    }
+    if !dir.is_dir() {
+        return Err(Error::Build(format!(
+            "{} is a file, not a save folder; saves are written by `cortecs run --save DIR`",
+            dir.display()
+        )));
+    }
+    let has = |ext: &str| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == ext))
+        })
+    };
+    if has("npy") && !has("npz") {
+        return Err(Error::Build(format!(
+            "{} is a run output folder (probes), not a save; saves are written by \
+             `cortecs run --save DIR`",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 fn inspect(dir: &Path) -> Result<(), Error> {
+    check_save_dir(dir)?;
     // Keep values that are not finite, to count them (a resume refuses such a save).
     let model = Model::load_unchecked(dir, &cortecs::Registry::with_builtins())?;
     let c = model.clock();

@@ -101,6 +101,17 @@ pub enum ConfigErrorKind {
         /// Units of the target.
         n_units: usize,
     },
+    /// An entity name that cannot name files.
+    #[error("entity name `{}`: {rule}", .name.escape_debug())]
+    BadName {
+        /// The name given.
+        name: String,
+        /// The rule it breaks (what was expected).
+        rule: &'static str,
+    },
+    /// A probe's `sample_every` is 0.
+    #[error("probe field `sample_every`: expected a number of steps ≥ 1, found 0")]
+    SampleEvery,
     /// `dt` is not a positive finite number of ms.
     #[error("`dt` must be a finite step size > 0 ms, found {0}")]
     Dt(f64),

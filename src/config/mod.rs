@@ -118,6 +118,9 @@ pub struct Source<'a> {
     pub dt: Option<f64>,
     /// A seed that replaces the config's `seed` when the model is built.
     pub seed: Option<u64>,
+    /// The bytes the model may use ([`crate::model::MemoryBudget`]; default:
+    /// [`crate::model::default_memory_limit`]).
+    pub max_memory: Option<u64>,
 }
 
 impl<'a> Source<'a> {
@@ -131,6 +134,7 @@ impl<'a> Source<'a> {
             base_dir,
             dt: None,
             seed: None,
+            max_memory: None,
         }
     }
 
@@ -184,6 +188,28 @@ impl<'a> Source<'a> {
     /// ```
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    /// This source, built with a memory limit of `bytes` (entities and probe buffers): an
+    /// entity whose arrays would take the model past it is an error naming the parameter that
+    /// sets their size, raised before anything is allocated.
+    ///
+    /// ```
+    /// use cortecs::config::Source;
+    /// use cortecs::{Model, Registry};
+    /// let text = r#"Model(dt: 1.0,
+    ///     cells: [(name: "z1", kind: "LIF", params: (n_units: 1000000, tau_m: 10.0))],
+    /// )"#;
+    /// let registry = Registry::with_builtins();
+    /// let small = Source::new(text, "lif.ron").with_max_memory(1 << 20); // 1 MiB
+    /// let err = Model::from_source(&small, &registry).err().expect("too big");
+    /// assert!(err.to_string().contains("entity `z1`"));
+    /// assert!(err.to_string().contains("parameter `n_units`"));
+    /// # Ok::<(), cortecs::Error>(())
+    /// ```
+    pub fn with_max_memory(mut self, bytes: u64) -> Self {
+        self.max_memory = Some(bytes);
         self
     }
 

@@ -35,6 +35,9 @@ pub(crate) fn build(
         return Err(src.error_at(off, None, K::Dt(doc.dt)));
     }
     let mut world = World::new();
+    world.insert_resource(super::MemoryBudget::new(
+        src.max_memory.unwrap_or_else(super::default_memory_limit),
+    ));
     world.insert_resource(Clock {
         step: doc.step,
         dt: doc.dt,
@@ -63,9 +66,20 @@ pub(crate) fn build(
             let p_off = src.offset_of(params);
             let name = spec.name.as_str();
             let err = |off: Option<usize>, kind: K| src.error_at(off, Some(name), kind);
+            // (a name with escapes is written escaped: `"a\\b"`)
+            let escaped = format!("{name:?}");
+            let written = &escaped[1..escaped.len() - 1];
             let name_off = src
                 .find_keyed("name", name, p_off.unwrap_or(0))
+                .or_else(|| src.find_keyed("name", written, p_off.unwrap_or(0)))
                 .or_else(|| src.find_quoted(name, p_off.unwrap_or(0)));
+            if let Some(rule) = name_problem(name) {
+                let kind = K::BadName {
+                    name: name.to_string(),
+                    rule,
+                };
+                return Err(err(name_off, kind));
+            }
             if by_name.contains_key(name) {
                 return Err(err(name_off, K::DuplicateName(name.to_string())));
             }
@@ -222,14 +236,21 @@ pub(crate) fn build(
                         };
                         // A string value the kind rejects (an unknown preset or integrator):
                         // ron points inside the quotes; point at the value itself.
+                        // A negative number where a count is due: ron points after the sign.
                         if l > 0 {
                             let off = src.offset_at(l, c);
-                            if off > 0 && src.text[..off].ends_with('"') {
+                            if off > 0 && src.text[..off].ends_with(['"', '-']) {
                                 (l, c) = src.position(off - 1);
                             }
                         }
                         // Name the parameter whose value is wrong (ron says only "Expected
                         // integer").
+                        let message = if message == "Integer is out of bounds" {
+                            "expected a whole number in range (counts are ≥ 0)".to_string()
+                        } else {
+                            message.clone()
+                        };
+                        let message = &message;
                         let message = if l > 0 {
                             src.describe_value_error("parameter", message, src.offset_at(l, c))
                         } else {
@@ -243,18 +264,18 @@ pub(crate) fn build(
                         };
                         return src.error_at_pos(l, c, Some(name), K::Kind(e));
                     }
-                    KindError::Invalid { field, .. } | KindError::Field { field, .. } => {
-                        match field.as_str() {
-                            "pre" | "post" => spec
-                                .pre
-                                .as_ref()
-                                .filter(|_| field == "pre")
-                                .or(spec.post.as_ref())
-                                .and_then(|v| src.find_keyed(field, v, p_off.unwrap_or(0)))
-                                .or(name_off),
-                            _ => src.find_field(params, field).or(p_off),
-                        }
-                    }
+                    KindError::Invalid { field, .. }
+                    | KindError::Field { field, .. }
+                    | KindError::Memory { field, .. } => match field.as_str() {
+                        "pre" | "post" => spec
+                            .pre
+                            .as_ref()
+                            .filter(|_| field == "pre")
+                            .or(spec.post.as_ref())
+                            .and_then(|v| src.find_keyed(field, v, p_off.unwrap_or(0)))
+                            .or(name_off),
+                        _ => src.find_field(params, field).or(p_off),
+                    },
                     KindError::Other(_) => p_off,
                 };
                 err(off, K::Kind(e))
@@ -319,6 +340,10 @@ pub(crate) fn build(
             .or(probes_off);
         let c_off = src.find_keyed_after("compartment", &spec.compartment, cursor);
         cursor = t_off.max(c_off).map_or(cursor, |o| o + 1);
+        if spec.sample_every == 0 {
+            let off = src.find_key("sample_every", t_off.unwrap_or(0)).or(t_off);
+            return Err(src.error_at(off, Some(&spec.target), K::SampleEvery));
+        }
         let Some(info) = by_name.get(&spec.target).map(|i| &model_entities[*i]) else {
             let available: Vec<String> = model_entities.iter().map(|e| e.name.clone()).collect();
             let suggestion = suggest(&spec.target, &available);
@@ -353,6 +378,7 @@ pub(crate) fn build(
                     data: nef::data,
                     drain: nef::drain,
                 },
+                width: nef::data(&world, entity).map_or(0, |d| d.ncols()),
             });
             continue;
         }
@@ -404,6 +430,7 @@ pub(crate) fn build(
             spec: spec.clone(),
             entity,
             hooks,
+            width: end - start,
         });
     }
     world.remove_resource::<FactorCache>();
@@ -428,6 +455,32 @@ fn suggest(name: &str, available: &[String]) -> Option<String> {
         let d = strsim::damerau_levenshtein(&name.to_lowercase(), &s.to_lowercase());
         d < name.chars().count().max(s.chars().count())
     })
+}
+
+/// Longest entity name (bytes): it names the entity's files (`<name>.npz`,
+/// `<name>.<compartment>.npy`), which must fit in a file name (255 bytes on most systems).
+const MAX_NAME_BYTES: usize = 100;
+
+/// The rule `name` breaks, if it cannot name an entity. Names become file names in `--out`
+/// and save folders, so they must stay inside them and be visible: not empty, at most
+/// [`MAX_NAME_BYTES`] bytes, no path separator (`/`, `\`), no `..`, no leading `.`, no
+/// control characters.
+fn name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("expected a name that is not empty")
+    } else if name.len() > MAX_NAME_BYTES {
+        Some("expected at most 100 bytes (names become file names)")
+    } else if name.contains(['/', '\\']) {
+        Some("expected no path separator (`/`, `\\`): names become file names in the output folder")
+    } else if name.contains("..") {
+        Some("expected no `..`: names become file names in the output folder")
+    } else if name.starts_with('.') {
+        Some("expected no leading `.` (it would name hidden files)")
+    } else if name.chars().any(char::is_control) {
+        Some("expected no control characters")
+    } else {
+        None
+    }
 }
 
 /// The name of an entity, as a component (for debugging and user systems).

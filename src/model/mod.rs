@@ -4,6 +4,7 @@ mod build;
 mod builder;
 mod io;
 mod params;
+mod memory;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use ndarray::{Array2, ArrayD, ArrayViewD};
 
 pub use build::Name;
 pub use builder::ModelBuilder;
+pub use memory::{MemoryBudget, default_memory_limit, parse_bytes};
 
 use crate::components::nef::ensemble::BuiltEnsemble;
 use crate::components::{Clock, Real};
@@ -68,6 +70,8 @@ struct ProbeInfo {
     spec: ProbeSpec,
     entity: Entity,
     hooks: ProbeHooks,
+    /// Values per sample.
+    width: usize,
 }
 
 /// A built model, ready to run.
@@ -257,8 +261,13 @@ impl Model {
 
     /// Runs data-parallel kernels on a private pool of `threads` threads (default: rayon's
     /// global pool); with 1 thread they run on the calling thread, with no pool hand-off per
-    /// call. Results are bit-identical for any thread count.
+    /// call. Results are bit-identical for any thread count. 0 threads is an error.
     pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
+        if threads == 0 {
+            return Err(Error::Build(
+                "threads: expected a number of threads ≥ 1, found 0".into(),
+            ));
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -293,6 +302,7 @@ impl Model {
         } else {
             n
         };
+        self.check_probe_memory(held, None)?;
         self.reserve_probes(held as usize);
         let mut done = 0;
         let mut next_progress = every;
@@ -313,7 +323,9 @@ impl Model {
     /// run goes, every `every_steps` steps, keeping at most that many samples in memory: long
     /// runs stay within bounded memory. Each file is a valid `.npy` at any moment (see
     /// [`crate::probe::stream`]). Samples already recorded go to the files first. After this,
-    /// [`Model::probe`] returns only what has not been written yet. Returns the files.
+    /// [`Model::probe`] returns only what has not been written yet. The resolved config is
+    /// written first, as `dir/model.ron` (so an interrupted run's folder still says its `dt`
+    /// and `sample_every`s). Returns the probe files.
     ///
     /// ```
     /// use cortecs::prelude::*;
@@ -327,6 +339,7 @@ impl Model {
     /// let dir = tempfile::tempdir()?;
     /// let files = model.stream_probes(dir.path(), 10)?; // written every 10 steps
     /// assert_eq!(files, [dir.path().join("z1.v.npy")]);
+    /// assert!(dir.path().join("model.ron").exists()); // before the run
     /// model.run_steps(25)?;
     /// let v: ndarray::Array2<Real> = ndarray_npy::read_npy(&files[0])?;
     /// assert_eq!(v.dim(), (25, 4)); // every step is in the file ...
@@ -346,6 +359,13 @@ impl Model {
             })
         };
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        // the run's config (dt, sample_every …) goes first: an interrupted run's probes can
+        // still be read in time and rates
+        let config = dir.join("model.ron");
+        crate::persist::atomic::write_atomic(&config, |f| {
+            std::io::Write::write_all(f, self.config().to_ron().as_bytes())
+        })
+        .map_err(|e| io(&config, e))?;
         let mut files = Vec::with_capacity(self.probes.len());
         let names = ProbeSpec::file_names(self.probes.iter().map(|p| &p.spec));
         for (p, name) in self.probes.iter().zip(names) {
@@ -375,6 +395,69 @@ impl Model {
                     source,
                 })
             })?;
+        }
+        Ok(())
+    }
+
+    /// Sets the bytes the model may use (entities and probe buffers; see [`MemoryBudget`]).
+    /// Entities are already built: this limits the probe buffers of later runs.
+    pub fn set_max_memory(&mut self, bytes: u64) {
+        self.world.resource_mut::<MemoryBudget>().limit = bytes;
+    }
+
+    /// The model's memory limit and what its entities take.
+    pub fn memory(&self) -> &MemoryBudget {
+        self.world.resource::<MemoryBudget>()
+    }
+
+    /// Checks that the probes' buffers for `steps` more steps fit in the memory limit beside
+    /// the entities (with `streamed`, only the samples held between two writes of
+    /// [`Model::stream_probes`], `every_steps` of them): `⌈steps / sample_every⌉ × width`
+    /// values per probe, in checked arithmetic. [`Model::run_steps`] checks this before it
+    /// reserves the buffers; `cortecs check` checks it for the config's `run.steps`.
+    ///
+    /// ```
+    /// use cortecs::prelude::*;
+    /// # fn main() -> Result<(), cortecs::Error> {
+    /// let config = r#"Model(dt: 1.0,
+    ///     cells: [(name: "z1", kind: "LIF", params: (n_units: 1000, tau_m: 10.0))],
+    ///     probes: [(target: "z1", compartment: "v")],
+    /// )"#;
+    /// let mut model = Model::from_config_str(config, &Registry::with_builtins())?;
+    /// model.set_max_memory(1 << 20); // 1 MiB
+    /// assert!(model.check_probe_memory(100, None).is_ok()); // 100 × 1000 values
+    /// let err = model.check_probe_memory(1_000_000_000_000, None).unwrap_err();
+    /// assert!(err.to_string().contains("probe `z1.v`"));
+    /// assert!(model.run_steps(1_000_000_000_000).is_err()); // refused before allocating
+    /// assert!(model.check_probe_memory(1_000_000_000_000, Some(100)).is_ok()); // streamed
+    /// # Ok(()) }
+    /// ```
+    pub fn check_probe_memory(&self, steps: u64, streamed: Option<u64>) -> Result<(), Error> {
+        let held = streamed.map_or(steps, |every| every.max(1).min(steps));
+        let budget = self.memory();
+        let value = size_of::<Real>() as u64;
+        let mut total: u64 = 0;
+        for p in &self.probes {
+            let every = p.spec.sample_every.max(1);
+            let bytes = held
+                .div_ceil(every)
+                .saturating_mul(p.width as u64)
+                .saturating_mul(value);
+            total = total.saturating_add(bytes);
+            if total > budget.available() || usize::try_from(bytes).is_err() {
+                return Err(Error::Memory {
+                    what: format!(
+                        "probe `{}.{}`: {} samples (every {every} of {held} steps) × {} values",
+                        p.spec.target,
+                        p.spec.compartment,
+                        held.div_ceil(every),
+                        p.width
+                    ),
+                    needed: bytes,
+                    limit: budget.limit,
+                    in_use: budget.used.saturating_add(total - bytes),
+                });
+            }
         }
         Ok(())
     }

@@ -15,6 +15,19 @@ pub enum PlotError {
         dir: PathBuf,
     },
 
+    /// The directory has probe files but no `model.ron` giving the run's time step, so times
+    /// and rates cannot be computed (a run writes `model.ron` when it starts).
+    #[error(
+        "{}: no `model.ron` with the run's `dt`, so its times and rates are unknown; \
+         a run written by `cortecs run --out` (with or without `--stream`) has one — copy the \
+         config the run used there as `model.ron`",
+        dir.display()
+    )]
+    NoDt {
+        /// The run directory.
+        dir: PathBuf,
+    },
+
     /// A directory, probe file or `model.ron` could not be read or is not what it should be
     /// (for a probe, a 1-D or 2-D float32 or float64 `.npy` array).
     #[error("cannot read {}: {message}", path.display())]

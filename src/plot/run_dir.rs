@@ -102,10 +102,26 @@ impl RunLayout {
     }
 }
 
-/// [`plot_run_dir`] with the time step the run recorded in `dir/model.ron` ([`run_dir_dt`]),
-/// or 1 ms when there is none.
+/// [`plot_run_dir`] with the time step the run recorded in `dir/model.ron` ([`run_dir_dt`]).
+/// Without one the time axis would be a guess: [`PlotError::NoDt`] (after
+/// [`PlotError::NoProbes`], if there is nothing to plot either).
 pub fn plot_run_dir_auto(dir: &Path) -> Result<Vec<[PathBuf; 2]>, PlotError> {
-    plot_run_dir(dir, run_dir_dt(dir)?.unwrap_or(1.0))
+    let dt_ms = required_dt(dir)?;
+    plot_run_dir(dir, dt_ms)
+}
+
+/// The time step (ms) of the run in `dir` ([`run_dir_dt`]); [`PlotError::NoProbes`] when `dir`
+/// has no probe files, [`PlotError::NoDt`] when it has probes but no `model.ron` with a `dt`.
+pub(crate) fn required_dt(dir: &Path) -> Result<f64, PlotError> {
+    match run_dir_dt(dir)? {
+        Some(dt) => Ok(dt),
+        None => {
+            probe_files(dir)?;
+            Err(PlotError::NoDt {
+                dir: dir.to_path_buf(),
+            })
+        }
+    }
 }
 
 /// The time step (ms) of the run in `dir`: the first `dt: <number>` field of `dir/model.ron`

@@ -138,12 +138,79 @@ pub trait Kind: 'static {
     /// Checks values serde cannot (ranges, NaN); the error names the field.
     fn validate(params: &Self::Params) -> Result<(), KindError>;
 
+    /// The memory (bytes) an entity with these parameters and this wiring will hold, estimated
+    /// before anything is allocated (it must not allocate in proportion to the sizes it
+    /// reads), with the parameter that sets it. The build adds it up over the model and
+    /// refuses the entity whose footprint would take the model past its memory limit
+    /// ([`crate::config::Source::with_max_memory`]), naming that parameter, before
+    /// [`Kind::validate`] and [`Kind::spawn`] run. Use saturating arithmetic: a size that
+    /// overflows is `u64::MAX` bytes, always over the limit. The default, nothing, is right
+    /// only for kinds whose entities hold a few numbers; a kind with per-unit arrays says so:
+    ///
+    /// ```
+    /// # use cortecs::registry::{BuildCtx, Footprint};
+    /// # struct LeakyParams { n_units: usize }
+    /// # fn footprint(p: &LeakyParams, _: &BuildCtx) -> Footprint {
+    /// // `j` and `v`: two values per unit
+    /// Footprint::units("n_units", p.n_units, 2)
+    /// # }
+    /// ```
+    fn footprint(params: &Self::Params, ctx: &BuildCtx) -> Footprint {
+        let _ = (params, ctx);
+        Footprint::default()
+    }
+
     /// Inserts the entity's components into `ctx.entity()`; returns its number of units
     /// (for a synapse: postsynaptic units).
     fn spawn(params: &Self::Params, ctx: &mut BuildCtx) -> Result<usize, KindError>;
 
     /// Adds this kind's systems to the step schedule (called once per model that uses it).
     fn add_systems(schedule: &mut StepSchedule);
+}
+
+/// What an entity will hold in memory ([`Kind::footprint`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    /// The parameter (or `pre`/`post`/`file`) that sets the size.
+    pub field: &'static str,
+    /// Bytes (`u64::MAX` when the size overflows).
+    pub bytes: u64,
+    /// What the bytes are, for messages (`"3 arrays of 10^12 units"`).
+    pub what: String,
+}
+
+impl Footprint {
+    /// `arrays` arrays of `n` values of [`Real`](crate::components::Real) each, sized by `field`.
+    pub fn units(field: &'static str, n: usize, arrays: usize) -> Self {
+        Self::values(
+            field,
+            n as u64,
+            arrays as u64,
+            size_of::<crate::components::Real>() as u64,
+        )
+        .described(format!("{arrays} arrays of {n} units"))
+    }
+
+    /// `rows × cols` values of `value_bytes` bytes each, sized by `field` (saturating).
+    pub fn values(field: &'static str, rows: u64, cols: u64, value_bytes: u64) -> Self {
+        Self {
+            field,
+            bytes: rows.saturating_mul(cols).saturating_mul(value_bytes),
+            what: format!("{rows} × {cols} values"),
+        }
+    }
+
+    /// This footprint with `what` describing it.
+    pub fn described(mut self, what: impl Into<String>) -> Self {
+        self.what = what.into();
+        self
+    }
+
+    /// This footprint plus `other`'s bytes (saturating; `other` only adds to the total).
+    pub fn plus(mut self, other: u64) -> Self {
+        self.bytes = self.bytes.saturating_add(other);
+        self
+    }
 }
 
 /// A kind's complaint about its parameters or wiring.
@@ -178,9 +245,43 @@ pub enum KindError {
         /// A valid field name close to a misspelt one.
         suggestion: Option<String>,
     },
+    /// The entity would take the model past its memory limit ([`Kind::footprint`]).
+    #[error(
+        "parameter `{field}`: {what} need {} ({needed} bytes), but the model may use {} \
+         ({limit} bytes) and {} of it are taken; raise the limit (`--max-memory`, \
+         `Source::with_max_memory`) or make the model smaller",
+        human_bytes(*.needed), human_bytes(*.limit), human_bytes(*.in_use)
+    )]
+    Memory {
+        /// The parameter that sets the size.
+        field: String,
+        /// What the bytes are.
+        what: String,
+        /// Bytes the entity needs.
+        needed: u64,
+        /// The model's memory limit (bytes).
+        limit: u64,
+        /// Bytes the entities built before it take.
+        in_use: u64,
+    },
     /// Anything else (shapes against the wiring, unreadable data files …).
     #[error("{0}")]
     Other(String),
+}
+
+/// `bytes` for people, in powers of 1024: `3.6 TiB`, `512.0 MiB`, `12 bytes`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut x = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while x >= 1024.0 && unit + 1 < UNITS.len() {
+        x /= 1024.0;
+        unit += 1;
+    }
+    format!("{x:.1} {}", UNITS[unit])
 }
 
 impl KindError {
@@ -297,6 +398,10 @@ pub(crate) fn build_erased<K: Kind>(params: &str, ctx: &mut BuildCtx) -> Result<
             suggestion,
         }
     })?;
+    let footprint = K::footprint(&p, ctx);
+    ctx.world
+        .resource_mut::<crate::model::MemoryBudget>()
+        .charge(footprint)?;
     K::validate(&p)?;
     let n_units = K::spawn(&p, ctx)?;
     let resolved = ron_options()

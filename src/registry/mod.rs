@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 pub use arrays::ArrayEntry;
 pub(crate) use kind::ron_options;
-pub use kind::{BuildCtx, Endpoint, Kind, KindError, Role};
+pub use kind::{BuildCtx, Endpoint, Footprint, Kind, KindError, Role, human_bytes};
 
 use crate::components::Compartment;
 use crate::schedule::StepSchedule;

@@ -16,6 +16,10 @@
 //!
 //! Expressions are those of [`super::function`] (Python syntax and precedence, `pi`, `e`,
 //! `sin`, `exp`, …), with the variables `t`, `t_s` and, for a node with an input, `x0 …`.
+//! Building a node evaluates each expression at its first step (`t = dt`, inputs 0) and
+//! refuses one that is not finite there (`1/0`, `log(0)`, `sqrt(-1)`:
+//! [`ProcessError::NonFinite`]). Later steps are not checked: an expression that is finite at
+//! the start but not at some later time (`1/(t - 500)`) outputs that inf or NaN.
 //!
 //! White noise is counter-based ([`crate::rng`]): dimension i at step k is drawn from the
 //! node's stream positioned at (k, i), so the numbers depend on (seed, node, step, dimension)
@@ -163,6 +167,19 @@ pub enum ProcessError {
     /// An `Expr` that does not compile.
     #[error("Expr: {0}")]
     Expr(#[from] FunctionError),
+    /// An `Expr` whose value at the first step is not finite.
+    #[error(
+        "Expr: `{expression}` gives {value} at the first step (t = {t_ms} ms, inputs 0); \
+         expected a finite output"
+    )]
+    NonFinite {
+        /// The expression.
+        expression: String,
+        /// What it gave.
+        value: f64,
+        /// The time of the first step (ms).
+        t_ms: f64,
+    },
 }
 
 fn field(
@@ -363,9 +380,26 @@ impl Process {
                     1.0
                 },
             },
-            Process::Expr(spec) => StepKind::Expr {
-                exprs: compile_expressions(spec, &Scope::time(Some(size_in)))?,
-            },
+            Process::Expr(spec) => {
+                let exprs = compile_expressions(spec, &Scope::time(Some(size_in)))?;
+                // the value at step 1 (t = dt, inputs 0): an expression that is inf or NaN
+                // there (`1/0`, `log(0)`) would feed every step's ensembles with it
+                for e in &exprs {
+                    let value = e.eval(|slot| match slot {
+                        0 => dt_ms,
+                        1 => dt_ms / 1000.0,
+                        _ => 0.0,
+                    });
+                    if !value.is_finite() {
+                        return Err(ProcessError::NonFinite {
+                            expression: e.text().to_string(),
+                            value,
+                            t_ms: dt_ms,
+                        });
+                    }
+                }
+                StepKind::Expr { exprs }
+            }
         };
         Ok(ProcessStep {
             size_in,

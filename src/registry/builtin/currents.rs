@@ -9,7 +9,7 @@ use super::Values;
 use crate::components::Real;
 use crate::components::compartment::*;
 use crate::components::currents::{AfterEnd, CurrentSource, current_system};
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// Parameters of `"Constant"`.
@@ -32,6 +32,10 @@ impl Kind for Constant {
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("currents.rs"), "ConstantParams"));
 
+    fn footprint(_: &ConstantParams, ctx: &BuildCtx) -> Footprint {
+        target_footprint(ctx, 1)
+    }
+
     fn validate(_: &ConstantParams) -> Result<(), KindError> {
         Ok(())
     }
@@ -44,6 +48,12 @@ impl Kind for Constant {
     }
 
     fn add_systems(_: &mut StepSchedule) {}
+}
+
+/// `arrays` arrays of one value per unit of the target.
+fn target_footprint(ctx: &BuildCtx, arrays: usize) -> Footprint {
+    let n = ctx.post().map_or(0, |p| p.n_units);
+    Footprint::units("target", n, arrays)
 }
 
 fn target_units(ctx: &BuildCtx) -> Result<usize, KindError> {
@@ -83,6 +93,10 @@ impl Kind for Step {
     type Params = StepParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("currents.rs"), "StepParams"));
+
+    fn footprint(_: &StepParams, ctx: &BuildCtx) -> Footprint {
+        target_footprint(ctx, 3)
+    }
 
     fn validate(p: &StepParams) -> Result<(), KindError> {
         if !p.onset.is_finite() {
@@ -148,6 +162,14 @@ impl Kind for Replay {
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("currents.rs"), "ReplayParams"));
 
+    fn footprint(p: &ReplayParams, ctx: &BuildCtx) -> Footprint {
+        // the text read and the table parsed from it: at most about twice the file's size
+        let bytes = std::fs::metadata(ctx.base_dir().join(&p.file)).map_or(0, |m| m.len());
+        Footprint::values("file", bytes, 2, 1)
+            .plus(target_footprint(ctx, 1).bytes)
+            .described(format!("the table of `{}` ({bytes} bytes)", p.file))
+    }
+
     fn validate(_: &ReplayParams) -> Result<(), KindError> {
         Ok(())
     }
@@ -186,24 +208,46 @@ impl Kind for Replay {
     }
 }
 
-/// Reads a steps × units table from `.npy` (float32 or float64) or `.csv`.
+/// Reads a steps × units table from `.npy` (float32 or float64) or `.csv`; every value must be
+/// finite (a NaN or infinite current would make every state it reaches NaN).
 pub fn read_table(path: &Path) -> Result<Array2<Real>, String> {
     let is_npy = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
-    if is_npy {
-        let f64_arr = ndarray_npy::read_npy::<_, Array2<f64>>(path);
-        return match f64_arr {
-            Ok(a) => Ok(a.mapv(|x| x as Real)),
+    let table = if is_npy {
+        match ndarray_npy::read_npy::<_, Array2<f64>>(path) {
+            Ok(a) => a.mapv(|x| x as Real),
             Err(_) => ndarray_npy::read_npy::<_, Array2<f32>>(path)
                 .map(|a| a.mapv(Real::from))
-                .map_err(|e| format!("a 2-D float .npy file at {}: {e}", path.display())),
-        };
+                .map_err(|e| format!("a 2-D float .npy file at {}: {e}", path.display()))?,
+        }
+    } else {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("a readable .csv or .npy file at {}: {e}", path.display()))?;
+        parse_csv(&text).map_err(|e| {
+            format!(
+                "a numeric steps × units table in the data file {}: {e}",
+                path.display()
+            )
+        })?
+    };
+    match table.indexed_iter().find(|(_, x)| !x.is_finite()) {
+        Some(((row, col), x)) => Err(format!(
+            "finite numbers in the data file {}: row {} (step {row}), column {} is {x}",
+            path.display(),
+            row + 1,
+            col + 1
+        )),
+        None => Ok(table),
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("a readable .csv or .npy file at {}: {e}", path.display()))?;
-    parse_csv(&text)
-        .map_err(|e| format!("a numeric steps × units table in {}: {e}", path.display()))
+}
+
+/// `cell` for messages: at most 24 characters, `…` marking a cut.
+fn quoted_cell(cell: &str) -> String {
+    match cell.char_indices().nth(24) {
+        Some((end, _)) => format!("{}…", &cell[..end]),
+        None => cell.to_string(),
+    }
 }
 
 /// Parses a CSV table of numbers: an optional header line, and a first column named `step`
@@ -243,9 +287,10 @@ pub fn parse_csv(text: &str) -> Result<Array2<Real>, String> {
         for (c, cell) in cells.iter().enumerate() {
             let x: f64 = cell.parse().map_err(|_| {
                 format!(
-                    "line {}, column {}: `{cell}` is not a number",
+                    "line {}, column {}: `{}` is not a number",
                     i + 1,
-                    c + 1 + usize::from(drop_first)
+                    c + 1 + usize::from(drop_first),
+                    quoted_cell(cell)
                 )
             })?;
             data.push(x as Real);

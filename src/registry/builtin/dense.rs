@@ -7,7 +7,7 @@ use crate::components::compartment::*;
 use crate::components::rng::{normal, uniform};
 use crate::components::synapses::dense::{Biases, dense_system};
 use crate::components::synapses::{DenseSynapse, Weights};
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// How to initialise weights or biases (ngclearn's `DistributionGenerator` names).
@@ -138,6 +138,20 @@ impl Kind for Dense {
     type Params = DenseParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("dense.rs"), "DenseParams"));
+
+    fn footprint(_: &DenseParams, ctx: &BuildCtx) -> Footprint {
+        let (Some(pre), Some(post)) = (ctx.pre(), ctx.post()) else {
+            return Footprint::default();
+        };
+        let (n_pre, n_post) = (pre.n_units as u64, post.n_units as u64);
+        let real = size_of::<Real>() as u64;
+        Footprint::values("pre", n_pre, n_post, real)
+            .plus(n_post.saturating_mul(2 * real))
+            .described(format!(
+                "a weight matrix of {n_pre} × {n_post} (units of `{}` × units of `{}`)",
+                pre.name, post.name
+            ))
+    }
 
     fn validate(p: &DenseParams) -> Result<(), KindError> {
         if !p.resist_scale.is_finite() {

@@ -6,7 +6,7 @@ use super::{Values, positive_units};
 use crate::components::Real;
 use crate::components::compartment::*;
 use crate::components::input_encoders::{Encoder, encoder_system};
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// Parameters of `"Poisson"` (ngclearn `PoissonCell`).
@@ -53,6 +53,10 @@ impl Kind for Poisson {
     type Params = PoissonParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("encoders.rs"), "PoissonParams"));
+
+    fn footprint(p: &PoissonParams, _: &BuildCtx) -> Footprint {
+        Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len())
+    }
 
     fn validate(p: &PoissonParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
@@ -105,6 +109,10 @@ impl Kind for Bernoulli {
     type Params = BernoulliParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("encoders.rs"), "BernoulliParams"));
+
+    fn footprint(p: &BernoulliParams, _: &BuildCtx) -> Footprint {
+        Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len())
+    }
 
     fn validate(p: &BernoulliParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;

@@ -6,7 +6,7 @@ use crate::components::neurons::spiking::two_variable::{
     TWO_VARIABLE_COMPARTMENTS, two_variable_system,
 };
 use crate::components::synapses::Afferents;
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// `"FitzhughNagumo"` — ngclearn's `FitzhughNagumoCell` (see [`FitzhughNagumoParams`]).
@@ -28,12 +28,18 @@ impl Kind for FitzhughNagumo {
         "FitzhughNagumoParams",
     ));
 
+    fn footprint(p: &FitzhughNagumoParams, _: &BuildCtx) -> Footprint {
+        Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len())
+    }
+
     fn validate(p: &FitzhughNagumoParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
         p.validate().map_err(|(f, e)| KindError::invalid(f, e))
     }
 
     fn spawn(p: &FitzhughNagumoParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        super::stable_step("tau_m", p.tau_m, ctx.dt())?;
+        super::stable_step("tau_w", p.tau_w, ctx.dt())?;
         ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
         Ok(p.n_units)
     }

@@ -3,7 +3,7 @@
 use super::positive_units;
 use crate::components::neurons::spiking::iaf::{IAF_COMPARTMENTS, IafParams, iaf_system};
 use crate::components::synapses::Afferents;
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// `"IAF"` — see [`IafParams`].
@@ -22,12 +22,17 @@ impl Kind for Iaf {
         "IafParams",
     ));
 
+    fn footprint(p: &IafParams, _: &BuildCtx) -> Footprint {
+        Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len())
+    }
+
     fn validate(p: &IafParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
         p.validate().map_err(|(f, e)| KindError::invalid(f, e))
     }
 
     fn spawn(p: &IafParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        super::stable_step("tau_m", p.tau_m, ctx.dt())?;
         let state = p.initial_state(ctx.stream().derive("v_init"));
         ctx.insert((p.clone(), state, Afferents::default()));
         Ok(p.n_units)

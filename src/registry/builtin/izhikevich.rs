@@ -6,7 +6,7 @@ use crate::components::neurons::spiking::two_variable::{
     TWO_VARIABLE_COMPARTMENTS, two_variable_system,
 };
 use crate::components::synapses::Afferents;
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// `"Izhikevich"` — ngclearn's `IzhikevichCell` (see [`IzhikevichParams`]); `preset:
@@ -27,12 +27,18 @@ impl Kind for Izhikevich {
         "IzhikevichParams",
     ));
 
+    fn footprint(p: &IzhikevichParams, _: &BuildCtx) -> Footprint {
+        Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len())
+    }
+
     fn validate(p: &IzhikevichParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
         p.validate().map_err(|(f, e)| KindError::invalid(f, e))
     }
 
     fn spawn(p: &IzhikevichParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        super::stable_step("tau_m", p.tau_m, ctx.dt())?;
+        super::stable_step("tau_w", p.tau_w, ctx.dt())?;
         ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
         Ok(p.n_units)
     }

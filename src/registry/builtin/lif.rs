@@ -4,7 +4,7 @@ use super::positive_units;
 use crate::components::neurons::spiking::QuadLifParams;
 use crate::components::neurons::spiking::lif::{LIF_COMPARTMENTS, LifParams, lif_system};
 use crate::components::synapses::Afferents;
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// Units of the LIF and QuadLIF compartments (ngclearn: voltages in mV, times in ms).
@@ -32,12 +32,18 @@ impl Kind for Lif {
         "LifParams",
     ));
 
+    fn footprint(p: &LifParams, _: &BuildCtx) -> Footprint {
+        Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len())
+    }
+
     fn validate(p: &LifParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
         p.validate().map_err(|(f, e)| KindError::invalid(f, e))
     }
 
     fn spawn(p: &LifParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        super::stable_step("tau_m", p.tau_m, ctx.dt())?;
+        super::stable_step("tau_theta", p.tau_theta, ctx.dt())?;
         ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
         Ok(p.n_units)
     }
@@ -63,12 +69,18 @@ impl Kind for QuadLif {
         "QuadLifParams",
     ));
 
+    fn footprint(p: &QuadLifParams, _: &BuildCtx) -> Footprint {
+        Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len())
+    }
+
     fn validate(p: &QuadLifParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
         p.validate().map_err(|(f, e)| KindError::invalid(f, e))
     }
 
     fn spawn(p: &QuadLifParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        super::stable_step("tau_m", p.tau_m, ctx.dt())?;
+        super::stable_step("tau_theta", p.tau_theta, ctx.dt())?;
         ctx.insert((p.clone(), p.initial_state(), Afferents::default()));
         Ok(p.n_units)
     }

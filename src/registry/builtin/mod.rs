@@ -76,6 +76,37 @@ pub fn register_all(r: &mut Registry) {
         .register::<Connection>();
 }
 
+/// Checks a time constant `tau` (ms) of a state advanced by explicit steps (forward Euler or
+/// RK2) against the step `dt` (ms). A leak `dv = (dt/τ)(j − v)` multiplies `v` by `1 − dt/τ`
+/// each step: for `dt > 2τ` that factor is below −1, so `v` grows without bound, reaching
+/// inf and NaN (RK2's factor `1 − h + h²/2` exceeds 1 there too). Such a `dt` is refused,
+/// naming the time constant; `dt ≤ 2τ` is the stability limit, not an accuracy promise.
+pub(crate) fn stable_step(field: &str, tau: f64, dt: f64) -> Result<(), KindError> {
+    if dt <= 2.0 * tau {
+        return Ok(());
+    }
+    Err(KindError::invalid(
+        field,
+        format!(
+            "a time constant ≥ dt/2 = {} ms for a stable step (the step multiplies the state by \
+             1 − dt/τ, which diverges for dt > 2τ), found {} ms with dt = {} ms; use a \
+             smaller dt",
+            short(dt / 2.0),
+            short(tau),
+            short(dt)
+        ),
+    ))
+}
+
+/// `x` as a message writes it: `1e300` rather than 301 digits.
+fn short(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// A scalar for every unit, or one value per unit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

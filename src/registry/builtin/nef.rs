@@ -26,6 +26,7 @@ use crate::components::nef::connection::{
     BuiltConnection, ConnectionParams, DecoderMatrix, FactorCache, PostPort, PreSide,
     build_connection,
 };
+use crate::components::nef::dists::default_n_eval_points;
 use crate::components::nef::ensemble::{BuiltEnsemble, EnsembleError, EnsembleParams, RateModel};
 use crate::components::nef::function::Function;
 use crate::components::nef::node::{Node as NodeState, NodeError, NodeParams};
@@ -37,7 +38,7 @@ use crate::components::nef::systems::{
 use crate::components::neurons::nef::NeuronType;
 use crate::components::rng::StreamKey;
 use crate::components::synapses::Weights;
-use crate::registry::{BuildCtx, Endpoint, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Endpoint, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// The NEF systems, in their phases (added once however many NEF kinds a model uses).
@@ -71,6 +72,22 @@ impl Kind for Ensemble {
         include_str!("../../../components/src/nef/ensemble.rs"),
         "EnsembleParams",
     ));
+
+    fn footprint(p: &EnsembleParams, _: &BuildCtx) -> Footprint {
+        let (n, d) = (p.n_neurons as u64, p.dimensions as u64);
+        let m = p
+            .n_eval_points
+            .unwrap_or_else(|| default_n_eval_points(p.n_neurons, p.dimensions))
+            as u64;
+        // encoders and ~8 per-neuron arrays (f64), eval points, state (Real)
+        let f64_bytes = size_of::<f64>() as u64;
+        Footprint::values("n_neurons", n, d.saturating_add(8), f64_bytes)
+            .plus(m.saturating_mul(d).saturating_mul(f64_bytes))
+            .plus(n.saturating_mul(4 * size_of::<Real>() as u64))
+            .described(format!(
+                "{n} neurons of {d} dimensions and {m} evaluation points"
+            ))
+    }
 
     fn validate(_: &EnsembleParams) -> Result<(), KindError> {
         Ok(())
@@ -197,6 +214,21 @@ impl Kind for Connection {
         include_str!("../../../components/src/nef/connection.rs"),
         "ConnectionParams",
     ));
+
+    fn footprint(_: &ConnectionParams, ctx: &BuildCtx) -> Footprint {
+        let Some(ens) = ctx
+            .pre()
+            .and_then(|p| ctx.world().get::<EnsembleState>(p.entity))
+            .map(|e| &e.built)
+        else {
+            return Footprint::default();
+        };
+        // solving decoders: the activities at the eval points and their Gram matrix (f64)
+        let (n, m) = (ens.n_neurons() as u64, ens.eval_points.nrows() as u64);
+        Footprint::values("pre", n, m.saturating_add(n), size_of::<f64>() as u64).described(
+            format!("solving decoders of {n} neurons at {m} evaluation points"),
+        )
+    }
 
     fn validate(_: &ConnectionParams) -> Result<(), KindError> {
         Ok(())

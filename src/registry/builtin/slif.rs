@@ -1,10 +1,11 @@
 //! `"SLIF"`: ngclearn's simplified LIF cell with lateral inhibition.
 
 use super::positive_units;
+use crate::components::Real;
 use crate::components::neurons::spiking::SlifParams;
 use crate::components::neurons::spiking::slif::slif_system;
 use crate::components::synapses::Afferents;
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// `"SLIF"` — ngclearn's `SLIFCell` (see [`SlifParams`]). Besides its compartments it persists
@@ -34,12 +35,28 @@ impl Kind for Slif {
         "SlifParams",
     ));
 
+    fn footprint(p: &SlifParams, _: &BuildCtx) -> Footprint {
+        let state = Footprint::units("n_units", p.n_units, Self::COMPARTMENTS.len());
+        if p.resist_inh > 0.0 {
+            // lateral inhibition: an n_units × n_units matrix
+            let n = p.n_units as u64;
+            let w = Footprint::values("n_units", n, n, size_of::<Real>() as u64);
+            w.clone().plus(state.bytes).described(format!(
+                "{} and an inhibition matrix of {n} × {n}",
+                state.what
+            ))
+        } else {
+            state
+        }
+    }
+
     fn validate(p: &SlifParams) -> Result<(), KindError> {
         positive_units(p.n_units)?;
         p.validate().map_err(|(f, e)| KindError::invalid(f, e))
     }
 
     fn spawn(p: &SlifParams, ctx: &mut BuildCtx) -> Result<usize, KindError> {
+        super::stable_step("tau_m", p.tau_m, ctx.dt())?;
         let state = p.initial_state(ctx.stream());
         let inhibition = p.inhibition_weights(ctx.stream());
         ctx.insert((p.clone(), state, Afferents::default()));

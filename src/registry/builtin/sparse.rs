@@ -9,7 +9,7 @@ use crate::components::compartment::Outputs;
 use crate::components::synapses::sparse::{
     Connectivity, Delivery, SparseSynapse, SparseWeights, connect, sparse_system,
 };
-use crate::registry::{BuildCtx, Kind, KindError, Role};
+use crate::registry::{BuildCtx, Footprint, Kind, KindError, Role};
 use crate::schedule::{Phase, StepSchedule};
 
 /// Parameters of `"Sparse"`. Give exactly one of `p_conn` and `fan_in`, and either `weight`
@@ -49,6 +49,29 @@ impl Kind for Sparse {
     type Params = SparseParams;
     const PARAMS_SOURCE: Option<(&'static str, &'static str)> =
         Some((include_str!("sparse.rs"), "SparseParams"));
+
+    fn footprint(p: &SparseParams, ctx: &BuildCtx) -> Footprint {
+        let (Some(pre), Some(post)) = (ctx.pre(), ctx.post()) else {
+            return Footprint::default();
+        };
+        let (n_pre, n_post) = (pre.n_units as u64, post.n_units as u64);
+        // a weight and a target index per synapse
+        let per_synapse = (size_of::<Real>() + size_of::<u32>()) as u64;
+        let (field, synapses) = match (p.p_conn, p.fan_in) {
+            (Some(x), _) => (
+                "p_conn",
+                (n_pre as f64 * n_post as f64 * x.clamp(0.0, 1.0)).min(u64::MAX as f64) as u64,
+            ),
+            (_, Some(k)) => ("fan_in", (k as u64).saturating_mul(n_post)),
+            _ => ("p_conn", 0),
+        };
+        Footprint::values(field, synapses, 1, per_synapse)
+            .plus(n_post.saturating_mul(2 * size_of::<Real>() as u64))
+            .described(format!(
+                "about {synapses} synapses from `{}` ({n_pre} units) to `{}` ({n_post} units)",
+                pre.name, post.name
+            ))
+    }
 
     fn validate(p: &SparseParams) -> Result<(), KindError> {
         match (p.p_conn, p.fan_in) {
