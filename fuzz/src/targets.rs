@@ -22,6 +22,10 @@ fn scratch() -> &'static Path {
 /// Steps a model that builds is run for: enough to reach every phase's systems.
 const STEPS: u64 = 3;
 
+/// Memory a fuzzed model may use (bytes): `cortecs run --max-memory 256M`. Larger models must
+/// be refused with an error before they allocate, well inside libFuzzer's RSS limit.
+const MAX_MEMORY: u64 = 256 << 20;
+
 /// A RON config: parsed, checked and built as `cortecs run` would (relative paths resolve in a
 /// scratch folder), then run for a few steps.
 pub fn ron_config(data: &[u8]) {
@@ -29,7 +33,7 @@ pub fn ron_config(data: &[u8]) {
         return;
     };
     let registry = Registry::with_builtins();
-    let mut src = Source::new(text, "fuzz.ron");
+    let mut src = Source::new(text, "fuzz.ron").with_max_memory(MAX_MEMORY);
     src.base_dir = scratch().to_path_buf();
     if let Ok(mut model) = Model::from_source(&src, &registry) {
         let _ = model.run_steps(STEPS);

@@ -3,8 +3,8 @@
 mod build;
 mod builder;
 mod io;
-mod params;
 mod memory;
+mod params;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
