@@ -1,17 +1,14 @@
 //! Resume is bit for bit for every shipped config: N steps straight equal K steps, save, load,
 //! N − K steps — every probe sample and, at the end, every saved array.
 
+mod common;
+
 use std::path::Path;
 
 use cortecs::prelude::*;
-use ndarray::Array2;
 
 /// At most this many steps per config (longer configs are cut short to keep the test quick).
 const MAX_STEPS: u64 = 2000;
-
-fn bits(a: &Array2<Real>) -> Vec<u64> {
-    a.iter().map(|x| f64::from(*x).to_bits()).collect()
-}
 
 fn build(path: &Path, threads: usize) -> Model {
     let mut m = Model::from_config_file(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -55,7 +52,7 @@ fn check(path: &Path, threads: usize) -> Vec<String> {
             ));
             continue;
         }
-        let (ta, tb) = (bits(&tail), bits(&b));
+        let (ta, tb) = (common::bits(&tail), common::bits(&b));
         if let Some(at) = ta.iter().zip(&tb).position(|(x, y)| x != y) {
             let differ = ta.iter().zip(&tb).filter(|(x, y)| x != y).count();
             let (r, c) = (at / tail.ncols(), at % tail.ncols());

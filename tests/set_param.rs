@@ -1,9 +1,10 @@
 //! `Model::set_param` changes a parameter in the running model and in the config `save`
 //! records (edits through `world_mut` change only the running model).
 
+mod common;
+
 use cortecs::components::neurons::spiking::LifParams;
 use cortecs::prelude::*;
-use ndarray::Array2;
 
 /// Poisson → Dense → LIF: the LIF's input comes through a synapse, so rebuilding it must keep
 /// its afferents.
@@ -17,10 +18,6 @@ const CONFIG: &str = r#"Model(dt: 1.0, seed: 5,
 
 fn model() -> Model {
     Model::from_config_str(CONFIG, &Registry::with_builtins()).unwrap()
-}
-
-fn bits(a: &Array2<Real>) -> Vec<u64> {
-    a.iter().map(|x| f64::from(*x).to_bits()).collect()
 }
 
 #[test]
@@ -43,8 +40,8 @@ fn set_param_runs_like_a_direct_edit_and_is_saved() {
     set.run_steps(150).unwrap();
     for c in ["v", "s"] {
         assert_eq!(
-            bits(&set.probe("z1", c).unwrap()),
-            bits(&direct.probe("z1", c).unwrap()),
+            common::bits(&set.probe("z1", c).unwrap()),
+            common::bits(&direct.probe("z1", c).unwrap()),
             "z1.{c}: set_param does not run as the direct edit"
         );
     }
@@ -54,8 +51,8 @@ fn set_param_runs_like_a_direct_edit_and_is_saved() {
         m.probe("z1", "v").unwrap()
     };
     assert_ne!(
-        bits(&unchanged),
-        bits(&set.probe("z1", "v").unwrap()),
+        common::bits(&unchanged),
+        common::bits(&set.probe("z1", "v").unwrap()),
         "tau_m had no effect"
     );
     assert!(set.probe("z1", "s").unwrap().sum() > 0.0, "z1 must fire");
@@ -75,8 +72,8 @@ fn set_param_runs_like_a_direct_edit_and_is_saved() {
             .slice(ndarray::s![50.., ..])
             .to_owned();
         assert_eq!(
-            bits(&loaded.probe("z1", c).unwrap()),
-            bits(&tail),
+            common::bits(&loaded.probe("z1", c).unwrap()),
+            common::bits(&tail),
             "z1.{c} after load"
         );
     }

@@ -158,6 +158,12 @@ pub fn ngclearn_case(case: &str) -> PathBuf {
     refs_dir("ngclearn").join(name)
 }
 
+/// The bit patterns of `a`'s values (as `f64`): equal exactly when the arrays are bit for bit
+/// equal, NaNs included.
+pub fn bits(a: &Array2<Real>) -> Vec<u64> {
+    a.iter().map(|x| f64::from(*x).to_bits()).collect()
+}
+
 /// A `step,u0,…` CSV as steps × units.
 pub fn read_csv(path: &Path) -> Array2<Real> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
