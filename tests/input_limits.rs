@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use common::cortecs;
 
+/// Bytes per state value in this build (`cortecs::Real`: 4 in f32, 8 with `--features f64`).
+const REAL: u64 = std::mem::size_of::<cortecs::Real>() as u64;
+
 /// A model of one `kind` population named `name` with `n_units` (LIF: τ_m = 10 ms), a probe of
 /// `probe`, `steps` steps (the population is on line 3).
 fn model(name: &str, kind: &str, n_units: &str, probe: &str, steps: &str) -> String {
@@ -58,7 +61,7 @@ fn huge_populations_are_refused_before_allocation_naming_the_field_and_bytes() {
             "huge.ron",
             &model("z1", kind, "1000000000000", probe, "10"),
         );
-        let bytes = format!("{} bytes", arrays * 4 * 1_000_000_000_000);
+        let bytes = format!("{} bytes", arrays * REAL * 1_000_000_000_000);
         for cmd in ["check", "run"] {
             let mut args = vec![cmd, s(&cfg)];
             if cmd == "run" {
@@ -70,7 +73,8 @@ fn huge_populations_are_refused_before_allocation_naming_the_field_and_bytes() {
     }
     assert!(!out.exists(), "a refused run wrote its output folder");
 
-    // 10^6 LIF cells need 36 MB: refused under --max-memory 1M, accepted under 1G.
+    // 10^6 LIF cells need 36 MB (f32; 72 MB in f64): refused under --max-memory 1M, accepted
+    // under 1G.
     let cfg = write(
         dir.path(),
         "m.ron",
@@ -78,7 +82,11 @@ fn huge_populations_are_refused_before_allocation_naming_the_field_and_bytes() {
     );
     fails(
         &["check", s(&cfg), "--max-memory", "1M"],
-        &["parameter `n_units`", "36000000 bytes", "1048576 bytes"],
+        &[
+            "parameter `n_units`",
+            &format!("{} bytes", 9 * REAL * 1_000_000),
+            "1048576 bytes",
+        ],
     );
     let (ok, _, err) = cortecs(&["check", s(&cfg), "--max-memory", "1G"]);
     assert!(ok, "{err}");
@@ -97,7 +105,7 @@ fn huge_populations_are_refused_before_allocation_naming_the_field_and_bytes() {
             "entity `W`",
             "parameter `pre`",
             "1000000 × 1000000",
-            "3.6 TiB",
+            if REAL == 4 { "3.6 TiB" } else { "7.3 TiB" }, // 10^12 weights
         ],
     );
 }
@@ -111,8 +119,9 @@ fn huge_step_counts_are_refused_by_check_and_run_before_probes_are_allocated() {
         "steps.ron",
         &model("z1", "LIF", "10", "v", "1000000000000"),
     );
-    // 10^12 steps × 10 values × 4 bytes
-    let needles = ["probe `z1.v`", "40000000000000 bytes", "--stream"];
+    // 10^12 steps × 10 values × REAL bytes
+    let probe_bytes = format!("{} bytes", 10 * REAL * 1_000_000_000_000);
+    let needles = ["probe `z1.v`", probe_bytes.as_str(), "--stream"];
     fails(&["check", s(&cfg)], &needles);
     fails(&["run", s(&cfg), "--out", s(&out)], &needles);
     // u64::MAX steps: no overflow, the same error
@@ -345,15 +354,16 @@ fn library_limits_and_thread_counts() {
     use cortecs::prelude::*;
     let registry = Registry::with_builtins();
     let text = model("z1", "LIF", "1000", "v", "5");
-    // 9 arrays of 1000 units = 36000 bytes
-    let tight = Source::new(&text, "m.ron").with_max_memory(35_999);
+    // 9 arrays of 1000 units
+    let need = 9 * REAL * 1000;
+    let tight = Source::new(&text, "m.ron").with_max_memory(need - 1);
     let err = Model::from_source(&tight, &registry)
         .err()
         .expect("refused");
-    assert!(err.to_string().contains("36000 bytes"), "{err}");
-    let fits = Source::new(&text, "m.ron").with_max_memory(36_000);
+    assert!(err.to_string().contains(&format!("{need} bytes")), "{err}");
+    let fits = Source::new(&text, "m.ron").with_max_memory(need);
     let mut m = Model::from_source(&fits, &registry).unwrap();
-    assert_eq!(m.memory().used, 36_000);
+    assert_eq!(m.memory().used, need);
     // no room left for probe buffers
     assert!(matches!(m.run_steps(1), Err(Error::Memory { .. })));
     m.set_max_memory(1 << 20);
