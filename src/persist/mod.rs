@@ -12,6 +12,7 @@
 pub mod atomic;
 pub mod error;
 pub mod folder;
+pub mod npy;
 pub mod npz;
 
 pub use error::PersistError;

@@ -340,6 +340,7 @@ fn read_probe(path: &Path) -> Result<Array2<f64>, PlotError> {
         message,
     };
     let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    crate::persist::npy::check_plain_header(&bytes).map_err(fail)?;
     // Check the promised size against the file before the reader allocates it.
     let mut body = bytes.as_slice();
     let header =

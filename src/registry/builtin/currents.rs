@@ -215,11 +215,15 @@ pub fn read_table(path: &Path) -> Result<Array2<Real>, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
     let table = if is_npy {
-        match ndarray_npy::read_npy::<_, Array2<f64>>(path) {
+        use ndarray_npy::ReadNpyExt;
+        let npy_error = |e: String| format!("a 2-D float .npy file at {}: {e}", path.display());
+        let bytes = std::fs::read(path).map_err(|e| npy_error(e.to_string()))?;
+        crate::persist::npy::check_plain_header(&bytes).map_err(npy_error)?;
+        match Array2::<f64>::read_npy(bytes.as_slice()) {
             Ok(a) => a.mapv(|x| x as Real),
-            Err(_) => ndarray_npy::read_npy::<_, Array2<f32>>(path)
+            Err(_) => Array2::<f32>::read_npy(bytes.as_slice())
                 .map(|a| a.mapv(Real::from))
-                .map_err(|e| format!("a 2-D float .npy file at {}: {e}", path.display()))?,
+                .map_err(|e| npy_error(e.to_string()))?,
         }
     } else {
         let text = std::fs::read_to_string(path)
