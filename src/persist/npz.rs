@@ -85,6 +85,7 @@ pub fn read_npz(path: &Path, entity: &str) -> Result<Vec<(String, ArrayD<Real>)>
         entity: entity.to_owned(),
         message,
     };
+    check_member_headers(&file).map_err(npz_error)?;
     let mut npz = NpzReader::new(BufReader::new(file)).map_err(|e| npz_error(e.to_string()))?;
     let names = npz.names().map_err(|e| npz_error(e.to_string()))?;
 
@@ -114,6 +115,27 @@ pub fn read_npz(path: &Path, entity: &str) -> Result<Vec<(String, ArrayD<Real>)>
         }
     }
     Ok(arrays)
+}
+
+/// Checks the `.npy` header of every member of the archive in `file` with
+/// [`check_plain_header`](super::npy::check_plain_header) before ndarray-npy parses it, reading
+/// only the headers (at most 64 KiB each).
+fn check_member_headers(file: &File) -> Result<(), String> {
+    use std::io::{Read, Seek};
+    let mut file = file.try_clone().map_err(|e| e.to_string())?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(&mut file)).map_err(|e| e.to_string())?;
+    for index in 0..archive.len() {
+        let member = archive.by_index(index).map_err(|e| e.to_string())?;
+        let name = member.name().to_owned();
+        let mut head = Vec::new();
+        member
+            .take(64 << 10)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("array `{name}`: {e}"))?;
+        super::npy::check_plain_header(&head).map_err(|e| format!("array `{name}`: {e}"))?;
+    }
+    drop(archive);
+    file.rewind().map_err(|e| e.to_string())
 }
 
 /// Converts an error of the npz writer into the I/O error it (almost always) is.
@@ -147,6 +169,34 @@ fn dtype_name(descr: &str) -> String {
 mod tests {
     use super::*;
     use ndarray::{Array1, Array2, array};
+
+    /// An archive member whose `.npy` header nests `{` (the shape of the inputs the table
+    /// fuzzer found to take seconds each in ndarray-npy's header parser) is refused by the
+    /// header guard, before ndarray-npy parses it.
+    #[test]
+    fn a_member_with_a_nested_header_is_refused_before_parsing() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("z1.npz");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("v.npy", options).unwrap();
+        let header = "{ {    {  {   { {    {      {   {  {    {   { ".repeat(2);
+        let mut member = b"\x93NUMPY\x01\x00".to_vec();
+        member.extend_from_slice(&u16::try_from(header.len()).unwrap().to_le_bytes());
+        member.extend_from_slice(header.as_bytes());
+        zip.write_all(&member).unwrap();
+        zip.finish().unwrap();
+        let started = std::time::Instant::now();
+        let err = read_npz(&path, "z1").unwrap_err().to_string();
+        assert!(
+            err.contains("array `v.npy`") && err.contains("plain array header"),
+            "{err}"
+        );
+        // linear-time rejection; the nested parse took seconds for half this header
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
 
     /// A float type that is not `Real`.
     #[cfg(not(feature = "f64"))]
